@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GlossariesConfig(AppConfig):
+    name = "glossaries"
+    verbose_name = "Glossaries"

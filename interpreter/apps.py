@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InterpreterConfig(AppConfig):
+    name = "interpreter"
+    verbose_name = "Interpreter"

@@ -1,0 +1,112 @@
+"""Saved live sessions and their utterances.
+
+A session row is created when a live session starts; each final transcript and its
+translation is written the moment it arrives (one row per service utterance id, updated
+in place), so a dropped browser or service loses nothing already final.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Account
+
+
+class TranslationSessionQuerySet(models.QuerySet):
+    def for_account(self, account) -> TranslationSessionQuerySet:
+        return self.filter(account=account)
+
+    def visible_to(self, user, account, whole_account: bool = False) -> TranslationSessionQuerySet:
+        """Sessions ``user`` may read in ``account``: their own, or all if they manage it."""
+        if not user.is_authenticated or account is None:
+            return self.none()
+        role = account.role_of(user)
+        if role is None:
+            return self.none()
+        queryset = self.filter(account=account)
+        if whole_account and account.is_manager(user):
+            return queryset
+        return queryset.filter(user=user)
+
+    def running(self) -> TranslationSessionQuerySet:
+        return self.filter(status=TranslationSession.Status.RUNNING)
+
+
+class TranslationSession(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="translation_sessions",
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="translation_sessions"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    source_language = models.CharField(max_length=35)
+    target_language = models.CharField(max_length=35)
+    voice = models.CharField(max_length=10)
+    glossary = models.ForeignKey(
+        "glossaries.Glossary", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The vocabulary and dictionary exactly as sent to the service (the glossary may change later).
+    glossary_snapshot = models.JSONField(default=dict, blank=True)
+    # Which service translated: "localvt" or "krisp".
+    backend = models.CharField(max_length=20)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    # Why the session failed, in words shown to the user; empty when it completed.
+    error = models.TextField(blank=True)
+    audio_in_seconds = models.FloatField(default=0)
+    audio_out_seconds = models.FloatField(default=0)
+
+    objects = TranslationSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["account", "-started_at"], name="session_account_started"),
+            models.Index(fields=["user", "-started_at"], name="session_user_started"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Session {self.pk} ({self.source_language} → {self.target_language})"
+
+    @property
+    def duration_seconds(self) -> float:
+        end = self.ended_at or timezone.now()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+class Utterance(models.Model):
+    session = models.ForeignKey(
+        TranslationSession, on_delete=models.CASCADE, related_name="utterances"
+    )
+    # The service's utterance_id, which links a transcript to its translation.
+    utterance_id = models.CharField(max_length=100)
+    # When the utterance began, as the service reported it (UTC); falls back to arrival time.
+    started_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    translation = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "utterance_id"], name="one_row_per_utterance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

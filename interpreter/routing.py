@@ -1,0 +1,3 @@
+"""WebSocket URL routes, mounted by interpreter.asgi behind origin and auth checks."""
+
+websocket_urlpatterns: list = []

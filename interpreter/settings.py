@@ -1,0 +1,236 @@
+"""Django settings for Interpreter, read from the environment and an optional ``.env``.
+
+A fresh checkout runs with no configuration at all: SQLite under ``var/``, the in-memory
+channel layer, console e-mail and the local engine (localvt) as the voice-translation
+service. Every value can be overridden by an environment variable documented in
+``.env.example``; a value that cannot be parsed stops start-up naming the variable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _read(name: str, cast, default):
+    """Read one variable; a value that does not parse names the variable in the error."""
+    try:
+        return cast(name, default=default)
+    except ImproperlyConfigured:
+        raise
+    except Exception as exc:
+        raise ImproperlyConfigured(f"Invalid value for {name}: {exc}") from exc
+
+
+def _url(name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = _read(name, env.str, default)
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"Invalid value for {name}: {value!r} is not a {' or '.join(schemes)} URL"
+        )
+    return value.rstrip("/")
+
+
+def _local_secret_key() -> str:
+    """A key generated once per checkout so local sessions survive restarts."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = _read("DEBUG", env.bool, False)
+
+SECRET_KEY = _read("SECRET_KEY", env.str, "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off (set DEBUG=true for a local run)."
+        )
+    SECRET_KEY = _local_secret_key()
+
+ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, [])
+for origin in CSRF_TRUSTED_ORIGINS:
+    if urlsplit(origin).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(
+            f"Invalid value for CSRF_TRUSTED_ORIGINS: {origin!r} must start with http:// or https://"
+        )
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "import_export",
+    "accounts",
+    "glossaries",
+    "interpreter",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.CurrentAccountMiddleware",
+]
+
+ROOT_URLCONF = "interpreter.urls"
+ASGI_APPLICATION = "interpreter.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.current_account",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+try:
+    DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
+except Exception as exc:
+    raise ImproperlyConfigured(f"Invalid value for DATABASE_URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Live sessions write utterances while pages read history: wait rather than fail.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = _read("REDIS_URL", env.str, "")
+if REDIS_URL:
+    if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(f"Invalid value for REDIS_URL: {REDIS_URL!r} is not a redis URL")
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+try:
+    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+except Exception as exc:
+    raise ImproperlyConfigured(f"Invalid value for EMAIL_URL: {exc}") from exc
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "interpreter@localhost")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = _read("TIME_ZONE", env.str, "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Serve straight from static/ in development and tests; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+# AudioWorklet modules are fetched with CORS semantics; they are plain same-origin JS.
+WHITENOISE_MIMETYPES = {".mjs": "text/javascript", ".js": "text/javascript"}
+
+# Voice translation: Krisp's hosted service when KRISP_API_KEY is set, else localvt.
+LOCALVT_URL = _url("LOCALVT_URL", "http://127.0.0.1:8765", ("http",))
+LOCALVT_API_KEY = _read("LOCALVT_API_KEY", env.str, "localvt-dev-key")
+_krisp_key = _read("KRISP_API_KEY", env.str, "")
+if _krisp_key:
+    VOICE_BACKEND = "krisp"
+    KRISP_API_KEY = _krisp_key
+    KRISP_API_BASE = _url(
+        "KRISP_API_BASE", "https://api.developers.krisp.ai/v2/sdk", ("https", "http")
+    )
+    KRISP_WS_URL = _url("KRISP_WS_URL", "wss://streaming.krisp.ai/vt", ("wss", "ws"))
+else:
+    VOICE_BACKEND = "localvt"
+    KRISP_API_KEY = LOCALVT_API_KEY
+    KRISP_API_BASE = _url("KRISP_API_BASE", f"{LOCALVT_URL}/v2/sdk", ("https", "http"))
+    KRISP_WS_URL = _url(
+        "KRISP_WS_URL", "ws" + LOCALVT_URL.removeprefix("http") + "/vt", ("wss", "ws")
+    )
+del _krisp_key
+KRISP_SESSION_KEY_TTL_MINUTES = _read("KRISP_SESSION_KEY_TTL_MINUTES", env.int, 60)
+if not 5 <= KRISP_SESSION_KEY_TTL_MINUTES <= 1440:
+    raise ImproperlyConfigured(
+        "Invalid value for KRISP_SESSION_KEY_TTL_MINUTES: must be between 5 and 1440 minutes"
+    )
+KRISP_LANGUAGES_TTL_SECONDS = _read("KRISP_LANGUAGES_TTL_SECONDS", env.int, 300)
+
+# Limits on live sessions; each refusal carries a message the user understands.
+LIVE_MAX_SESSIONS_PER_USER = _read("LIVE_MAX_SESSIONS_PER_USER", env.int, 2)
+LIVE_MAX_SESSION_SECONDS = _read("LIVE_MAX_SESSION_SECONDS", env.int, 4 * 3600)
+LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
+
+# Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", env.bool, not DEBUG)
+CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", env.bool, not DEBUG)
+SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, not DEBUG)
+SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOG_LEVEL = _read("LOG_LEVEL", env.str, "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"httpx": {"level": "WARNING"}, "websockets": {"level": "WARNING"}},
+}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Membership
@@ -27,21 +28,34 @@ POSTGRES_UP = _answers(5432)
 REDIS_UP = _answers(6379)
 
 
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
 def pytest_collection_modifyitems(config, items):
-    """Skip engine-dependent tests, saying why, when their service does not answer."""
-    skip_pg = pytest.mark.skip(reason="PostgreSQL does not answer on 127.0.0.1:5432")
+    """Skip engine-dependent tests, saying why.
+
+    Tests marked ``postgres`` run only when DATABASE_URL points at PostgreSQL: `make test`
+    runs them in a second pass against 127.0.0.1:5432 when it answers.
+    """
+    if _on_postgres():
+        skip_pg = None
+    elif POSTGRES_UP:
+        skip_pg = pytest.mark.skip(reason="runs in the PostgreSQL pass of `make test`")
+    else:
+        skip_pg = pytest.mark.skip(reason="PostgreSQL does not answer on 127.0.0.1:5432")
     skip_redis = pytest.mark.skip(reason="Redis does not answer on 127.0.0.1:6379")
     for item in items:
-        if "postgres" in item.keywords and not POSTGRES_UP:
+        if skip_pg and "postgres" in item.keywords:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not REDIS_UP:
             item.add_marker(skip_redis)
 
 
 def pytest_report_header(config):
-    pg = "up: PostgreSQL tests run" if POSTGRES_UP else "down: PostgreSQL tests skipped"
-    redis = "up: Redis channel-layer tests run" if REDIS_UP else "down: Redis tests skipped"
-    return [f"PostgreSQL on 127.0.0.1:5432 {pg}", f"Redis on 127.0.0.1:6379 {redis}"]
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    redis = "up: Redis tests run" if REDIS_UP else "down: Redis tests skipped"
+    return [f"database engine: {engine}", f"Redis on 127.0.0.1:6379 {redis}"]
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+# Interpreter: `make run` serves the app with the local engine; `make test` runs every check.
+# Each setup step leaves a stamp, so running a target twice repeats no work.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/interpreter
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+export DEBUG ?= true
+export HF_HUB_OFFLINE := 1
+
+.PHONY: run test bench setup setup-dev system-run system-test lint clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_login
+	scripts/serve.sh
+
+setup: system-run $(VENV)/.run-installed
+
+setup-dev: system-test $(VENV)/.dev-installed
+
+system-run:
+	@scripts/system-packages.sh run
+
+system-test:
+	@scripts/system-packages.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.run-installed $@
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	node --test tests/js/
+	$(VENV)/bin/pytest
+	@if $(PY) scripts/service_up.py 127.0.0.1 5432; then \
+	  echo "PostgreSQL answers on 127.0.0.1:5432: running the PostgreSQL tests against it."; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m postgres; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]; \
+	else \
+	  echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL tests skipped."; \
+	fi
+	@if $(PY) scripts/service_up.py 127.0.0.1 6379; then \
+	  echo "Redis answered on 127.0.0.1:6379: the Redis channel-layer tests ran against it."; \
+	else \
+	  echo "Redis does not answer on 127.0.0.1:6379: Redis channel-layer tests were skipped."; \
+	fi
+
+bench: setup-dev
+	@for script in bench/*.py; do \
+	  case $$script in */__init__.py) continue;; esac; \
+	  echo "== $$script"; $(PY) $$script || exit 1; \
+	done
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

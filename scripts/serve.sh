@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Serve the web app on http://127.0.0.1:8000 and, unless a Krisp API key is configured, the
+# local engine (localvt) beside it. Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=.venv/bin/python
+web_host=${WEB_HOST:-127.0.0.1}
+web_port=${WEB_PORT:-8000}
+localvt_port=${LOCALVT_PORT:-8765}
+children=()
+
+stop_children() {
+  trap - INT TERM EXIT
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_children INT TERM EXIT
+
+krisp_key=${KRISP_API_KEY:-$(sed -n 's/^KRISP_API_KEY=//p' .env 2>/dev/null | tail -n1)}
+if [[ -z $krisp_key ]]; then
+  export LOCALVT_URL=${LOCALVT_URL:-http://127.0.0.1:$localvt_port}
+  echo "Starting localvt, the offline translation engine, on $LOCALVT_URL (loading models)..."
+  $python -m localvt --host 127.0.0.1 --port "$localvt_port" &
+  children+=($!)
+  for _ in $(seq 1 240); do
+    if $python -c "import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(s.connect_ex(('127.0.0.1', $localvt_port)))"; then
+      break
+    fi
+    kill -0 "${children[0]}" 2>/dev/null || { echo "localvt failed to start" >&2; exit 1; }
+    sleep 0.5
+  done
+else
+  echo "Using Krisp's hosted service (KRISP_API_KEY is set)."
+fi
+
+echo "Interpreter is at http://$web_host:$web_port/ — press Ctrl-C to stop."
+.venv/bin/daphne -b "$web_host" -p "$web_port" interpreter.asgi:application &
+children+=($!)
+wait -n "${children[@]}"

@@ -32,6 +32,18 @@ def _read(name: str, cast, default):
         raise ImproperlyConfigured(f"Invalid value for {name}: {exc}") from exc
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _strict_bool(name: str, default: bool) -> bool:
+    """A boolean that refuses anything but the usual spellings (environ treats typos as false)."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE | _FALSE:
+        return raw in _TRUE
+    raise ImproperlyConfigured(f"Invalid value for {name}: {raw!r} is not true or false")
+
+
 def _url(name: str, default: str, schemes: tuple[str, ...]) -> str:
     value = _read(name, env.str, default)
     parts = urlsplit(value)
@@ -52,7 +64,7 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = _read("DEBUG", env.bool, False)
+DEBUG = _strict_bool("DEBUG", False)
 
 SECRET_KEY = _read("SECRET_KEY", env.str, "")
 if not SECRET_KEY:
@@ -116,9 +128,13 @@ TEMPLATES = [
     },
 ]
 
-_default_db = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+_database_url = _read("DATABASE_URL", env.str, f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+if urlsplit(_database_url).scheme not in environ.Env.DB_SCHEMES:
+    raise ImproperlyConfigured(
+        f"Invalid value for DATABASE_URL: unknown database {urlsplit(_database_url).scheme!r}"
+    )
 try:
-    DATABASES = {"default": env.db_url("DATABASE_URL", default=_default_db)}
+    DATABASES = {"default": env.db_url_config(_database_url)}
 except Exception as exc:
     raise ImproperlyConfigured(f"Invalid value for DATABASE_URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -215,9 +231,9 @@ LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
 
 # Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", env.bool, not DEBUG)
-CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", env.bool, not DEBUG)
-SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, not DEBUG)
+SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -8,6 +8,7 @@ service. Every value can be overridden by an environment variable documented in
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,8 +23,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
+def _is_blank(name: str) -> bool:
+    return not os.environ.get(name, "").strip()
+
+
 def _read(name: str, cast, default):
-    """Read one variable; a value that does not parse names the variable in the error."""
+    """Read one variable; blank means the default, and a bad value names the variable."""
+    if _is_blank(name):
+        return default
     try:
         return cast(name, default=default)
     except ImproperlyConfigured:
@@ -38,7 +45,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def _strict_bool(name: str, default: bool) -> bool:
     """A boolean that refuses anything but the usual spellings (environ treats typos as false)."""
-    raw = env.str(name, default=str(default)).strip().lower()
+    if _is_blank(name):
+        return default
+    raw = os.environ[name].strip().lower()
     if raw in _TRUE | _FALSE:
         return raw in _TRUE
     raise ImproperlyConfigured(f"Invalid value for {name}: {raw!r} is not true or false")
@@ -161,7 +170,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 try:
-    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+    vars().update(env.email_url_config(_read("EMAIL_URL", env.str, "consolemail://")))
 except Exception as exc:
     raise ImproperlyConfigured(f"Invalid value for EMAIL_URL: {exc}") from exc
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "interpreter@localhost")

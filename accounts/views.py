@@ -34,6 +34,11 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+def rate_limited(request, exception):
+    """Shown instead of a form when a client posts too often (settings.RATELIMIT_VIEW)."""
+    return render(request, "429.html", status=429)
+
+
 @login_required
 def home(request):
     """The signed-in start page: where to go next."""

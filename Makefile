@@ -44,7 +44,8 @@ lint: setup-dev
 	$(VENV)/bin/ruff format --check .
 
 test: lint
-	node --test tests/js/
+	@if ls tests/js/*.test.mjs >/dev/null 2>&1; then node --test tests/js/; \
+	else echo "No JavaScript tests under tests/js/."; fi
 	$(VENV)/bin/pytest
 	@if $(PY) scripts/service_up.py 127.0.0.1 5432; then \
 	  echo "PostgreSQL answers on 127.0.0.1:5432: running the PostgreSQL tests against it."; \

@@ -18,7 +18,9 @@ stop_children() {
 trap stop_children INT TERM EXIT
 
 krisp_key=${KRISP_API_KEY:-$(sed -n 's/^KRISP_API_KEY=//p' .env 2>/dev/null | tail -n1)}
-if [[ -z $krisp_key ]]; then
+if [[ -z $krisp_key && ! -f localvt/__main__.py ]]; then
+  echo "No KRISP_API_KEY and no local engine in this checkout: live translation is unavailable."
+elif [[ -z $krisp_key ]]; then
   export LOCALVT_URL=${LOCALVT_URL:-http://127.0.0.1:$localvt_port}
   echo "Starting localvt, the offline translation engine, on $LOCALVT_URL (loading models)..."
   $python -m localvt --host 127.0.0.1 --port "$localvt_port" &

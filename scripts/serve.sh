@@ -17,7 +17,10 @@ stop_children() {
 }
 trap stop_children INT TERM EXIT
 
-krisp_key=${KRISP_API_KEY:-$(sed -n 's/^KRISP_API_KEY=//p' .env 2>/dev/null | tail -n1)}
+krisp_key=${KRISP_API_KEY:-}
+if [[ -z $krisp_key && -f .env ]]; then
+  krisp_key=$(sed -n 's/^KRISP_API_KEY=//p' .env | tail -n1)
+fi
 if [[ -z $krisp_key && ! -f localvt/__main__.py ]]; then
   echo "No KRISP_API_KEY and no local engine in this checkout: live translation is unavailable."
 elif [[ -z $krisp_key ]]; then

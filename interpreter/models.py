@@ -8,7 +8,8 @@ in place), so a dropped browser or service loses nothing already final.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account
@@ -32,6 +33,18 @@ class TranslationSessionQuerySet(models.QuerySet):
 
     def running(self) -> TranslationSessionQuerySet:
         return self.filter(status=TranslationSession.Status.RUNNING)
+
+    def finished(self) -> TranslationSessionQuerySet:
+        """Sessions no live consumer writes to any more (completed or failed)."""
+        return self.exclude(status=TranslationSession.Status.RUNNING)
+
+    def search(self, query: str) -> TranslationSessionQuerySet:
+        """Sessions whose title, or any utterance's transcript or translation, match ``query``."""
+        query = query.strip()
+        if not query:
+            return self
+        matching = Utterance.objects.using(self.db).matching(query).values("session_id")
+        return self.filter(Q(pk__in=matching) | Q(title__icontains=query))
 
 
 class TranslationSession(models.Model):
@@ -86,6 +99,34 @@ class TranslationSession(models.Model):
         return max(0.0, (end - self.started_at).total_seconds())
 
 
+# Full-text search indexes transcripts and translations together with the language-neutral
+# "simple" configuration: one session mixes two languages, and stemming for one would garble
+# the other. Migration 0002 builds a GIN index on exactly this expression on PostgreSQL.
+SEARCH_CONFIG = "simple"
+
+
+class UtteranceQuerySet(models.QuerySet):
+    def matching(self, query: str) -> UtteranceQuerySet:
+        """Utterances whose transcript or translation contain every word of ``query``.
+
+        PostgreSQL uses full-text search (web-search syntax: "quoted phrases", -exclusions);
+        other databases fall back to a case-insensitive substring match per word.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            return self.annotate(
+                search=SearchVector("text", "translation", config=SEARCH_CONFIG)
+            ).filter(search=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
+        condition = Q()
+        for word in words:
+            condition &= Q(text__icontains=word) | Q(translation__icontains=word)
+        return self.filter(condition)
+
+
 class Utterance(models.Model):
     session = models.ForeignKey(
         TranslationSession, on_delete=models.CASCADE, related_name="utterances"
@@ -99,6 +140,8 @@ class Utterance(models.Model):
     translation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UtteranceQuerySet.as_manager()
 
     class Meta:
         ordering = ["started_at", "pk"]

@@ -7,4 +7,5 @@ admin.site.site_title = "Interpreter admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("history/", include("interpreter.history.urls")),
 ]

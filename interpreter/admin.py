@@ -1,0 +1,77 @@
+"""Admin for saved sessions, scoped to the accounts a staff user manages.
+
+Sessions are a record of what was said: the admin may rename or delete them, but the
+transcript itself and the session's measurements are read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from accounts.admin_scoping import AccountScopedAdminMixin
+
+from .models import TranslationSession, Utterance
+
+
+class UtteranceInline(admin.TabularInline):
+    model = Utterance
+    extra = 0
+    can_delete = False
+    fields = ["started_at", "duration_ms", "text", "translation"]
+    readonly_fields = fields
+    ordering = ["started_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TranslationSession)
+class TranslationSessionAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "account",
+        "user",
+        "source_language",
+        "target_language",
+        "started_at",
+        "status",
+        "utterance_count",
+    ]
+    list_filter = ["status", "backend", "source_language", "target_language"]
+    list_select_related = ["account", "user"]
+    search_fields = ["title", "user__username", "account__name"]
+    date_hierarchy = "started_at"
+    fields = [
+        "title",
+        "account",
+        "user",
+        "source_language",
+        "target_language",
+        "voice",
+        "backend",
+        "glossary",
+        "glossary_snapshot",
+        "started_at",
+        "ended_at",
+        "status",
+        "error",
+        "audio_in_seconds",
+        "audio_out_seconds",
+    ]
+    readonly_fields = [field for field in fields if field != "title"]
+    inlines = [UtteranceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(utterance_count=Count("utterances"))
+
+    @admin.display(description="Utterances", ordering="utterance_count")
+    def utterance_count(self, obj) -> int:
+        return obj.utterance_count
+
+    def has_add_permission(self, request, *args):
+        # Sessions are created by live interpreting, never by hand.
+        return False

@@ -1,0 +1,163 @@
+"""Transcript exports: plain text, SubRip (SRT), WebVTT, JSON and CSV.
+
+Pure functions with no Django in them: build ``Cue`` values once with ``cues_from`` and hand
+them to a formatter. Times are milliseconds from the session's origin — its start, or the
+first utterance's start when the service reported an earlier one — so the first cue of a
+recording started with the session lines up with a video of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+TextChoice = Literal["source", "target", "bilingual"]
+TEXT_CHOICES: tuple[TextChoice, ...] = ("source", "target", "bilingual")
+
+# An utterance saved without a duration still needs a cue a player will show.
+DEFAULT_DURATION_MS = 2000
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One utterance placed on the session's timeline."""
+
+    start_ms: int
+    end_ms: int
+    source: str
+    target: str
+    started_at: datetime
+
+    def lines(self, text: TextChoice) -> list[str]:
+        """The cue's non-blank lines for ``text`` (blank lines would end an SRT/VTT cue)."""
+        parts = {"source": [self.source], "target": [self.target]}.get(
+            text, [self.source, self.target]
+        )
+        return [line.strip() for part in parts for line in part.splitlines() if line.strip()]
+
+
+def origin_of(session_started_at: datetime, first_utterance_at: datetime | None) -> datetime:
+    """Time zero of a session's timeline."""
+    if first_utterance_at is not None and first_utterance_at < session_started_at:
+        return first_utterance_at
+    return session_started_at
+
+
+def offset_ms(moment: datetime, origin: datetime) -> int:
+    return max(0, round((moment - origin).total_seconds() * 1000))
+
+
+def cues_from(utterances: Iterable[Any], session_started_at: datetime) -> list[Cue]:
+    """Cues for utterances (objects with started_at, duration_ms, text, translation)."""
+    rows = sorted(utterances, key=lambda u: u.started_at)
+    origin = origin_of(session_started_at, rows[0].started_at if rows else None)
+    cues = []
+    for row in rows:
+        start = offset_ms(row.started_at, origin)
+        cues.append(
+            Cue(
+                start_ms=start,
+                end_ms=start + (row.duration_ms or DEFAULT_DURATION_MS),
+                source=row.text,
+                target=row.translation,
+                started_at=row.started_at,
+            )
+        )
+    return cues
+
+
+def clock(ms: int, separator: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (WebVTT) or, with separator ",", ``HH:MM:SS,mmm`` (SRT)."""
+    seconds, millis = divmod(max(0, ms), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+def to_txt(cues: Sequence[Cue], text: TextChoice, heading: str = "") -> str:
+    """One block per utterance: ``[HH:MM:SS] line``, the translation indented under it."""
+    blocks = [heading.strip()] if heading.strip() else []
+    for cue in cues:
+        stamp = f"[{clock(cue.start_ms)[:8]}]"
+        if text == "bilingual":
+            lines = [f"{stamp} {' '.join(cue.lines('source'))}".rstrip()]
+            if cue.lines("target"):
+                lines.append(f"{' ' * len(stamp)} {' '.join(cue.lines('target'))}")
+        elif cue.lines(text):
+            lines = [f"{stamp} {' '.join(cue.lines(text))}"]
+        else:
+            continue
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_srt(cues: Sequence[Cue], text: TextChoice) -> str:
+    """SubRip: numbered cues, ``HH:MM:SS,mmm --> HH:MM:SS,mmm``, blank line between cues."""
+    blocks = []
+    for cue in cues:
+        lines = cue.lines(text)
+        if not lines:
+            continue
+        timing = f"{clock(cue.start_ms, ',')} --> {clock(cue.end_ms, ',')}"
+        blocks.append("\n".join([str(len(blocks) + 1), timing, *lines]))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def escape_vtt(line: str) -> str:
+    """WebVTT cue text: ``&`` and ``<`` start markup, and ``-->`` may never appear."""
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_vtt(cues: Sequence[Cue], text: TextChoice) -> str:
+    """WebVTT: the ``WEBVTT`` header, then ``HH:MM:SS.mmm --> HH:MM:SS.mmm`` cues."""
+    blocks = ["WEBVTT"]
+    for cue in cues:
+        lines = cue.lines(text)
+        if not lines:
+            continue
+        timing = f"{clock(cue.start_ms)} --> {clock(cue.end_ms)}"
+        blocks.append("\n".join([timing, *(escape_vtt(line) for line in lines)]))
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_json(cues: Sequence[Cue], session: dict[str, Any]) -> str:
+    """``{"session": {...}, "utterances": [{start, end, started_at, text, translation}]}``."""
+    document = {
+        "session": session,
+        "utterances": [
+            {
+                "start": cue.start_ms / 1000,
+                "end": cue.end_ms / 1000,
+                "started_at": cue.started_at.isoformat(),
+                "text": cue.source,
+                "translation": cue.target,
+            }
+            for cue in cues
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def _cell(value: str) -> str:
+    """Keep a spreadsheet from running a transcript line as a formula."""
+    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
+
+
+def to_csv(cues: Sequence[Cue]) -> str:
+    """One row per utterance: start, end (``HH:MM:SS.mmm``), text, translation."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["start", "end", "text", "translation"])
+    for cue in cues:
+        writer.writerow(
+            [clock(cue.start_ms), clock(cue.end_ms), _cell(cue.source), _cell(cue.target)]
+        )
+    return buffer.getvalue()

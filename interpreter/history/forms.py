@@ -1,0 +1,48 @@
+"""Forms of the history pages: the list's filters, a session's title, bulk deletion."""
+
+from __future__ import annotations
+
+from django import forms
+
+from interpreter.models import TranslationSession
+
+
+class HistoryFilterForm(forms.Form):
+    """The list's search box and filters, read from the query string (all optional)."""
+
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    pair = forms.ChoiceField(label="Languages", required=False)
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, pairs: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pair"].choices = [
+            ("", "All languages"),
+            *((pair_value(src, tgt), f"{src} → {tgt}") for src, tgt in pairs),
+        ]
+
+
+def pair_value(source_language: str, target_language: str) -> str:
+    return f"{source_language}>{target_language}"
+
+
+class TitleForm(forms.ModelForm):
+    class Meta:
+        model = TranslationSession
+        fields = ["title"]
+        widgets = {"title": forms.TextInput(attrs={"placeholder": "Untitled session"})}
+
+
+class BulkDeleteForm(forms.Form):
+    sessions = forms.ModelMultipleChoiceField(
+        queryset=TranslationSession.objects.none(), widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = queryset

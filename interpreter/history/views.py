@@ -1,0 +1,308 @@
+"""History pages: the list with search and filters, one session's transcript, exports.
+
+Who sees what, in the current account only (``request.account``):
+- members see their own sessions;
+- owners and admins see their own by default and may switch to the whole account's, and
+  may open, rename, export and delete any session of the account;
+- anyone else gets 404, never 403, so another account's session ids reveal nothing.
+A session still running is never deleted: its live consumer is still writing to it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from interpreter import exports
+from interpreter.models import TranslationSession, Utterance
+
+from .forms import BulkDeleteForm, HistoryFilterForm, TitleForm
+
+PAGE_SIZE = 25
+LIVE_POLL_MS = 2000
+
+EXPORT_FORMATS = {
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _account(request):
+    """The current account, or None (``request.account`` is a lazy object)."""
+    return request.account or None
+
+
+def _can_manage(request) -> bool:
+    account = _account(request)
+    return account is not None and account.is_manager(request.user)
+
+
+def _session_or_404(request, session_id: int) -> TranslationSession:
+    """A session the user may open: their own, or any of the account's if they manage it."""
+    sessions = TranslationSession.objects.visible_to(
+        request.user, _account(request), whole_account=True
+    )
+    return get_object_or_404(sessions.select_related("user"), pk=session_id)
+
+
+def _origin(session: TranslationSession):
+    first = session.utterances.aggregate(first=Min("started_at"))["first"]
+    return exports.origin_of(session.started_at, first)
+
+
+def _first(field: str) -> Subquery:
+    """The value of ``field`` of a session's first utterance, as a subquery annotation."""
+    rows = Utterance.objects.filter(session=OuterRef("pk")).order_by("started_at", "pk")
+    return Subquery(rows.values(field)[:1])
+
+
+@login_required
+@require_GET
+def history_list(request):
+    """The user's sessions, newest first, searchable and filterable."""
+    account = _account(request)
+    can_manage = _can_manage(request)
+    whole_account = can_manage and request.GET.get("scope") == "account"
+    sessions = TranslationSession.objects.visible_to(request.user, account, whole_account)
+
+    pairs = (
+        sessions.order_by("source_language", "target_language")
+        .values_list("source_language", "target_language")
+        .distinct()
+    )
+    form = HistoryFilterForm(request.GET, pairs=list(pairs))
+    query = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        query = data["q"].strip()
+        if query:
+            sessions = sessions.search(query)
+        if data["pair"]:
+            source, target = data["pair"].split(">", 1)
+            sessions = sessions.filter(source_language=source, target_language=target)
+        if data["since"]:
+            sessions = sessions.filter(started_at__date__gte=data["since"])
+        if data["until"]:
+            sessions = sessions.filter(started_at__date__lte=data["until"])
+
+    sessions = sessions.select_related("user").annotate(
+        utterance_count=Count("utterances"), first_line=_first("text")
+    )
+    if query:
+        matches = Utterance.objects.filter(session=OuterRef("pk")).matching(query)
+        matches = matches.order_by("started_at", "pk")
+        sessions = sessions.annotate(
+            match_text=Subquery(matches.values("text")[:1]),
+            match_translation=Subquery(matches.values("translation")[:1]),
+        )
+    page = Paginator(sessions.order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "history/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "can_manage": can_manage,
+            "whole_account": whole_account,
+        },
+    )
+
+
+@login_required
+@require_POST
+def history_bulk_delete(request):
+    """Owners and admins delete several finished sessions of their account, after confirming."""
+    if not _can_manage(request):
+        raise Http404("Only owners and admins can delete sessions in bulk.")
+    deletable = TranslationSession.objects.for_account(_account(request)).finished()
+    form = BulkDeleteForm(request.POST, queryset=deletable)
+    if not form.is_valid():
+        messages.error(request, "Choose finished sessions of this account to delete.")
+        return redirect("history")
+    chosen = form.cleaned_data["sessions"]
+    if request.POST.get("confirm") != "yes":
+        return render(
+            request, "history/bulk_delete_confirm.html", {"form": form, "sessions": chosen}
+        )
+    count = len(chosen)
+    deletable.filter(pk__in=[session.pk for session in chosen]).delete()
+    messages.success(request, f"Deleted {count} session{'s' if count != 1 else ''}.")
+    return redirect("history")
+
+
+@login_required
+@require_GET
+def session_detail(request, session_id: int):
+    """The transcript and its translation side by side, with offsets from the start."""
+    session = _session_or_404(request, session_id)
+    utterances = list(session.utterances.all())
+    origin = exports.origin_of(session.started_at, utterances[0].started_at if utterances else None)
+    rows = []
+    for utterance in utterances:
+        ms = exports.offset_ms(utterance.started_at, origin)
+        rows.append({"utterance": utterance, "offset_ms": ms, "offset": exports.clock(ms)[:8]})
+    live = None
+    if session.status == TranslationSession.Status.RUNNING:
+        cursor = max((u.updated_at for u in utterances), default=None)
+        live = {
+            "url": reverse("history_utterances", args=[session.pk]),
+            "cursor": cursor.astimezone(UTC).isoformat() if cursor else "",
+            "interval_ms": LIVE_POLL_MS,
+        }
+    return render(
+        request,
+        "history/detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "title_form": TitleForm(instance=session),
+            "live": live,
+            "formats": EXPORT_FORMATS,
+            "text_choices": exports.TEXT_CHOICES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def session_utterances(request, session_id: int):
+    """Utterances saved or updated after ``?after=<ISO time>``, for a page following a live session.
+
+    Answers ``{"status", "cursor", "utterances": [{id, offset, offset_ms, text, translation}]}``;
+    the client sends ``cursor`` back as ``after`` on its next poll.
+    """
+    session = _session_or_404(request, session_id)
+    utterances = session.utterances.all()
+    after = request.GET.get("after", "")
+    cursor = None
+    if after:
+        cursor = parse_datetime(after)
+        if cursor is None or timezone.is_naive(cursor):
+            return HttpResponseBadRequest("after must be an ISO 8601 time with a time zone")
+        utterances = utterances.filter(updated_at__gt=cursor)
+    utterances = list(utterances)
+    origin = _origin(session)
+    newest = max((u.updated_at for u in utterances), default=cursor)
+    return JsonResponse(
+        {
+            "status": session.status,
+            "cursor": newest.astimezone(UTC).isoformat() if newest else "",
+            "utterances": [
+                {
+                    "id": u.pk,
+                    "offset_ms": (ms := exports.offset_ms(u.started_at, origin)),
+                    "offset": exports.clock(ms)[:8],
+                    "text": u.text,
+                    "translation": u.translation,
+                }
+                for u in utterances
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def session_title(request, session_id: int):
+    session = _session_or_404(request, session_id)
+    form = TitleForm(request.POST, instance=session)
+    if form.is_valid():
+        # Only the title: a live consumer may be updating the session's other columns.
+        session.save(update_fields=["title"])
+        messages.success(request, "Title saved.")
+    else:
+        messages.error(request, " ".join(form.errors.get("title", ["The title is not valid."])))
+    return redirect("history_session", session_id=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_delete(request, session_id: int):
+    """Confirm on GET, delete on POST; a running session is refused."""
+    session = _session_or_404(request, session_id)
+    if session.status == TranslationSession.Status.RUNNING:
+        messages.error(request, "This session is still running; stop it before deleting it.")
+        return redirect("history_session", session_id=session.pk)
+    if request.method == "POST":
+        session.delete()
+        messages.success(request, f"Deleted “{session}”.")
+        return redirect("history")
+    return render(request, "history/delete_confirm.html", {"session": session})
+
+
+def export_filename(session: TranslationSession, extension: str, language: str = "") -> str:
+    """``<title>-<YYYY-MM-DD>[-<language>].<ext>``, ASCII letters, digits and dashes only."""
+    title = slugify(session.title)[:80].strip("-") or "session"
+    day = timezone.localtime(session.started_at).date().isoformat()
+    suffix = f"-{slugify(language)}" if language else ""
+    return f"{title}-{day}{suffix}.{extension}"
+
+
+@login_required
+@require_GET
+def session_export(request, session_id: int, fmt: str):
+    """Download ``fmt`` (txt, srt, vtt, json, csv); ``?text=source|target|bilingual``."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    session = _session_or_404(request, session_id)
+    text = request.GET.get("text", "bilingual")
+    if text not in exports.TEXT_CHOICES:
+        return HttpResponseBadRequest("text must be source, target or bilingual")
+    cues = exports.cues_from(session.utterances.all(), session.started_at)
+    language = {"source": session.source_language, "target": session.target_language}
+    if fmt == "json":
+        body = exports.to_json(cues, _session_summary(session))
+    elif fmt == "csv":
+        # A byte-order mark lets spreadsheet programs read the UTF-8 correctly.
+        body = "\ufeff" + exports.to_csv(cues)
+    elif fmt == "srt":
+        body = exports.to_srt(cues, text)
+    elif fmt == "vtt":
+        body = exports.to_vtt(cues, text)
+    else:
+        body = exports.to_txt(cues, text, heading=_heading(session))
+    suffix = language.get(text, "") if fmt in ("txt", "srt", "vtt") else ""
+    filename = export_filename(session, fmt, suffix)
+    return HttpResponse(
+        body,
+        content_type=EXPORT_FORMATS[fmt],
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def _session_summary(session: TranslationSession) -> dict:
+    return {
+        "id": session.pk,
+        "title": session.title,
+        "source_language": session.source_language,
+        "target_language": session.target_language,
+        "started_at": session.started_at.isoformat(),
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "status": session.status,
+    }
+
+
+def _heading(session: TranslationSession) -> str:
+    started = timezone.localtime(session.started_at)
+    return (
+        f"{session}\n{started:%Y-%m-%d %H:%M} · "
+        f"{session.source_language} → {session.target_language}"
+    )

@@ -65,6 +65,17 @@ def _origin(session: TranslationSession):
     return exports.origin_of(session.started_at, first)
 
 
+def duration_label(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``1 h 05 min``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _first(field: str) -> Subquery:
     """The value of ``field`` of a session's first utterance, as a subquery annotation."""
     rows = Utterance.objects.filter(session=OuterRef("pk")).order_by("started_at", "pk")
@@ -86,19 +97,19 @@ def history_list(request):
         .distinct()
     )
     form = HistoryFilterForm(request.GET, pairs=list(pairs))
-    query = ""
-    if form.is_valid():
-        data = form.cleaned_data
-        query = data["q"].strip()
-        if query:
-            sessions = sessions.search(query)
-        if data["pair"]:
-            source, target = data["pair"].split(">", 1)
-            sessions = sessions.filter(source_language=source, target_language=target)
-        if data["since"]:
-            sessions = sessions.filter(started_at__date__gte=data["since"])
-        if data["until"]:
-            sessions = sessions.filter(started_at__date__lte=data["until"])
+    # Apply every filter that is valid; an invalid one is shown as an error and ignored.
+    form.is_valid()
+    data = form.cleaned_data
+    query = data.get("q", "").strip()
+    if query:
+        sessions = sessions.search(query)
+    if data.get("pair"):
+        source, target = data["pair"].split(">", 1)
+        sessions = sessions.filter(source_language=source, target_language=target)
+    if data.get("since"):
+        sessions = sessions.filter(started_at__date__gte=data["since"])
+    if data.get("until"):
+        sessions = sessions.filter(started_at__date__lte=data["until"])
 
     sessions = sessions.select_related("user").annotate(
         utterance_count=Count("utterances"), first_line=_first("text")
@@ -113,6 +124,8 @@ def history_list(request):
     page = Paginator(sessions.order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for session in page:
+        session.duration_label = duration_label(session.duration_seconds)
     return render(
         request,
         "history/list.html",
@@ -174,6 +187,7 @@ def session_detail(request, session_id: int):
             "session": session,
             "rows": rows,
             "title_form": TitleForm(instance=session),
+            "duration": duration_label(session.duration_seconds),
             "live": live,
             "formats": EXPORT_FORMATS,
             "text_choices": exports.TEXT_CHOICES,

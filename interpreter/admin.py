@@ -22,6 +22,10 @@ class UtteranceInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["started_at", "pk"]
 
+    def has_view_permission(self, request, obj=None):
+        # Shown only inside a session the (account-scoped) parent admin already let them open.
+        return True
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -177,7 +177,7 @@ def session_detail(request, session_id: int):
         cursor = max((u.updated_at for u in utterances), default=None)
         live = {
             "url": reverse("history_utterances", args=[session.pk]),
-            "cursor": cursor.astimezone(UTC).isoformat() if cursor else "",
+            "cursor": cursor.astimezone(UTC).isoformat(timespec="microseconds") if cursor else "",
             "interval_ms": LIVE_POLL_MS,
         }
     return render(
@@ -218,7 +218,7 @@ def session_utterances(request, session_id: int):
     return JsonResponse(
         {
             "status": session.status,
-            "cursor": newest.astimezone(UTC).isoformat() if newest else "",
+            "cursor": newest.astimezone(UTC).isoformat(timespec="microseconds") if newest else "",
             "utterances": [
                 {
                     "id": u.pk,

@@ -256,15 +256,20 @@ def session_delete(request, session_id: int):
         messages.error(request, "This session is still running; stop it before deleting it.")
         return redirect("history_session", session_id=session.pk)
     if request.method == "POST":
+        name = str(session)
         session.delete()
-        messages.success(request, f"Deleted “{session}”.")
+        messages.success(request, f"Deleted “{name}”.")
         return redirect("history")
     return render(request, "history/delete_confirm.html", {"session": session})
 
 
 def export_filename(session: TranslationSession, extension: str, language: str = "") -> str:
-    """``<title>-<YYYY-MM-DD>[-<language>].<ext>``, ASCII letters, digits and dashes only."""
-    title = slugify(session.title)[:80].strip("-") or "session"
+    """``<title>-<YYYY-MM-DD>[-<language>].<ext>``: letters, digits and dashes only.
+
+    Letters of any script are kept (a Japanese title stays readable); the header then
+    carries the name RFC 6266-encoded as ``filename*``.
+    """
+    title = slugify(session.title, allow_unicode=True)[:80].strip("-_") or "session"
     day = timezone.localtime(session.started_at).date().isoformat()
     suffix = f"-{slugify(language)}" if language else ""
     return f"{title}-{day}{suffix}.{extension}"

@@ -95,3 +95,15 @@ def test_an_unknown_format_is_404(alice_client, alice_session):
 @pytest.mark.parametrize("text", ["both", "", "SOURCE"])
 def test_an_unknown_text_choice_is_rejected(alice_client, alice_session, text):
     assert download(alice_client, alice_session, "srt", text=text).status_code == 400
+
+
+def test_a_title_in_another_script_keeps_its_letters_in_an_encoded_file_name(
+    alice_client, make_session, alice, alpha
+):
+    session = make_session(alice, alpha, title="Réunion 会议")
+
+    response = download(alice_client, session, "vtt", text="source")
+
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''r%C3%A9union-%E4%BC%9A%E8%AE%AE-2026-11-18-en-us.vtt"
+    )

@@ -11,7 +11,11 @@ def test_it_asks_for_confirmation_before_deleting(alice_client, alice_session, c
     )
 
     assert response.status_code == 200
-    assert "Delete 2 sessions?" in response.content.decode()
+    html = response.content.decode()
+    assert "Delete 2 sessions?" in html
+    assert f'type="hidden" name="sessions" value="{alice_session.pk}"' in html
+    assert f'type="hidden" name="sessions" value="{carol_session.pk}"' in html
+    assert 'name="confirm" value="yes"' in html
     assert TranslationSession.objects.count() == 2
 
 

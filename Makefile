@@ -54,7 +54,7 @@ test: lint
 	  echo "PostgreSQL does not answer on 127.0.0.1:5432: PostgreSQL tests skipped."; \
 	fi
 	@if $(PY) scripts/service_up.py 127.0.0.1 6379; then \
-	  echo "Redis answered on 127.0.0.1:6379: the Redis channel-layer tests ran against it."; \
+	  echo "Redis answered on 127.0.0.1:6379: the tests marked redis ran against it."; \
 	else \
 	  echo "Redis does not answer on 127.0.0.1:6379: Redis channel-layer tests were skipped."; \
 	fi

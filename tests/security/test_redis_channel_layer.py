@@ -1,0 +1,48 @@
+"""With REDIS_URL set, workers share a Redis channel layer (checked against a real Redis)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ROUND_TRIP = """
+import asyncio, django
+django.setup()
+from channels.layers import get_channel_layer
+
+async def main():
+    sender, receiver = get_channel_layer(), get_channel_layer()
+    name = await receiver.new_channel()
+    await receiver.group_add("live-sessions", name)
+    await sender.group_send("live-sessions", {"type": "session.stop", "session": 42})
+    message = await asyncio.wait_for(receiver.receive(name), 5)
+    await receiver.group_discard("live-sessions", name)
+    print(type(sender).__name__, message["type"], message["session"])
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.redis
+def test_a_worker_configured_with_redis_url_sends_and_receives_through_redis():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DEBUG="true",
+        DJANGO_SETTINGS_MODULE="interpreter.settings",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", ROUND_TRIP],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.split() == ["RedisChannelLayer", "session.stop", "42"], result.stderr

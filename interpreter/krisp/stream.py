@@ -1,0 +1,356 @@
+"""One voice-translation stream: config first, wait for ready, then PCM both ways.
+
+A stream owns its WebSocket, a sender task and a reader (supervisor) task. Audio given to
+:meth:`KrispStream.send_audio` goes into a bounded buffer that the sender drains, so a
+caller never waits on the network; while the connection is down the buffer holds the last
+few seconds, and past its bound the oldest audio is dropped and counted. When the
+connection drops, the supervisor reconnects with jittered exponential backoff, sends the
+config again, waits for ready, and reports both steps as events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+
+from .config import SessionConfig
+from .errors import (
+    KrispConfigError,
+    KrispConnectionError,
+    KrispError,
+    KrispUnauthorized,
+    error_for_code,
+)
+from .events import (
+    Audio,
+    ErrorFrame,
+    Event,
+    Ready,
+    Reconnected,
+    Reconnecting,
+    ServiceError,
+    Transcript,
+    Translation,
+    parse_text_frame,
+)
+
+logger = logging.getLogger(__name__)
+
+BYTES_PER_SECOND = 16000 * 2
+
+# ``key_provider(refresh)`` returns a session key; ``refresh=True`` asks for a new one.
+KeyProvider = Callable[[bool], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class StreamOptions:
+    """Timeouts and bounds; the defaults suit a live meeting."""
+
+    open_timeout: float = 10.0
+    ready_timeout: float = 20.0  # Krisp's SDK gives up after 20 s without ready.
+    ping_interval: float | None = 10.0
+    ping_timeout: float | None = 10.0
+    close_timeout: float = 2.0
+    max_frame_bytes: int = 1 << 20
+    buffer_seconds: float = 5.0
+    reconnect_attempts: int = 5
+    backoff_base: float = 0.5
+    backoff_cap: float = 8.0
+    event_queue_size: int = 1024
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter exponential backoff for reconnect ``attempt`` (1-based)."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+def stream_url(ws_url: str, session_key: str) -> str:
+    """``ws_url`` with ``authorization=Api-Key <key>`` percent-encoded (space as %20)."""
+    separator = "&" if "?" in ws_url else "?"
+    return f"{ws_url}{separator}authorization={quote('Api-Key ' + session_key, safe='')}"
+
+
+class _End:
+    """Queue sentinel: the stream is over, with ``error`` or cleanly."""
+
+    def __init__(self, error: KrispError | None) -> None:
+        self.error = error
+
+
+class KrispStream:
+    """An open stream; use through :meth:`KrispClient.stream` as an async context manager.
+
+    Iterating yields :data:`Event` values until the stream is closed; a permanent service
+    error or exhausted reconnects end the iteration by raising the :class:`KrispError`.
+    """
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        key_provider: KeyProvider,
+        ws_url: str,
+        options: StreamOptions | None = None,
+    ) -> None:
+        self.config = config
+        self.options = options or StreamOptions()
+        self._key_provider = key_provider
+        self._ws_url = ws_url
+        self._ws: ClientConnection | None = None
+        self._connected = asyncio.Event()
+        self._audio_waiting = asyncio.Event()
+        self._buffer: deque[bytes] = deque()
+        self._buffered_bytes = 0
+        self._max_buffer_bytes = int(self.options.buffer_seconds * BYTES_PER_SECOND)
+        self._events: asyncio.Queue[Event | _End] = asyncio.Queue(self.options.event_queue_size)
+        self._tasks: list[asyncio.Task] = []
+        self._closing = False
+        self._ended: _End | None = None
+        self.bytes_sent = 0
+        self.bytes_received = 0
+        self.dropped_bytes = 0
+        self.reconnects = 0
+
+    async def open(self) -> None:
+        """Connect, send the config, and wait for ready; raises the KrispError family."""
+        self.config.validate()
+        self._ws = await self._establish()
+        self._connected.set()
+        self._tasks = [
+            asyncio.create_task(self._supervise(), name="krisp-reader"),
+            asyncio.create_task(self._send_loop(), name="krisp-sender"),
+        ]
+
+    def send_audio(self, pcm: bytes) -> None:
+        """Queue 16 kHz mono s16le PCM for sending; never waits on the network."""
+        if self._ended is not None and self._ended.error is not None:
+            raise self._ended.error
+        if self._closing or self._ended is not None:
+            raise KrispConnectionError("The stream is closed")
+        if len(pcm) % 2:
+            raise ValueError("PCM must be whole 16-bit samples (an even number of bytes)")
+        if not pcm:
+            return
+        self._buffer.append(bytes(pcm))
+        self._buffered_bytes += len(pcm)
+        while self._buffered_bytes > self._max_buffer_bytes and len(self._buffer) > 1:
+            dropped = self._buffer.popleft()
+            self._buffered_bytes -= len(dropped)
+            self.dropped_bytes += len(dropped)
+        self._audio_waiting.set()
+
+    @property
+    def buffered_seconds(self) -> float:
+        """Audio waiting to be sent."""
+        return self._buffered_bytes / BYTES_PER_SECOND
+
+    def __aiter__(self) -> KrispStream:
+        return self
+
+    async def __anext__(self) -> Event:
+        if self._ended is not None and self._events.empty():
+            self._finish_iteration(self._ended)
+        item = await self._events.get()
+        if isinstance(item, _End):
+            self._finish_iteration(item)
+        return item
+
+    @staticmethod
+    def _finish_iteration(end: _End) -> None:
+        if end.error is not None:
+            raise end.error
+        raise StopAsyncIteration
+
+    async def close(self) -> None:
+        """Close the socket and stop both tasks; safe to call more than once."""
+        self._closing = True
+        ws = self._ws
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), self.options.close_timeout + 1)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        self._end(None)
+
+    async def _establish(self) -> ClientConnection:
+        """Connect and handshake; a 401 gets one retry with a fresh session key."""
+        try:
+            return await self._connect_once(refresh_key=False)
+        except KrispUnauthorized:
+            logger.info("Session key refused; fetching a fresh one")
+            return await self._connect_once(refresh_key=True)
+
+    async def _connect_once(self, *, refresh_key: bool) -> ClientConnection:
+        key = await self._key_provider(refresh_key)
+        url = stream_url(self._ws_url, key)
+        options = self.options
+        try:
+            ws = await connect(
+                url,
+                open_timeout=options.open_timeout,
+                ping_interval=options.ping_interval,
+                ping_timeout=options.ping_timeout,
+                close_timeout=options.close_timeout,
+                max_size=options.max_frame_bytes,
+                compression=None,
+                proxy=None,
+            )
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            raise error_for_code(
+                status, "", f"The service refused the connection (HTTP {status})"
+            ) from None
+        except InvalidURI:
+            raise KrispConfigError("The streaming URL (KRISP_WS_URL) is not valid") from None
+        except (OSError, TimeoutError, InvalidHandshake) as exc:
+            raise KrispConnectionError(
+                f"Could not connect to the streaming service: {type(exc).__name__}"
+            ) from None
+        try:
+            await ws.send(json.dumps(self.config.to_message()))
+            await asyncio.wait_for(self._await_ready(ws), options.ready_timeout)
+        except TimeoutError:
+            await _abandon(ws)
+            raise KrispConnectionError(
+                f"The service did not answer ready within {options.ready_timeout:g} s"
+            ) from None
+        except ConnectionClosed as exc:
+            raise KrispConnectionError(f"The service closed the connection ({_why(exc)})") from None
+        except BaseException:
+            await _abandon(ws)
+            raise
+        return ws
+
+    async def _await_ready(self, ws: ClientConnection) -> None:
+        while True:
+            message = await ws.recv()
+            if isinstance(message, bytes):
+                continue
+            event = parse_text_frame(message)
+            if isinstance(event, Ready):
+                return
+            if isinstance(event, ErrorFrame):
+                raise event.error
+
+    async def _supervise(self) -> None:
+        """Read events; on a dropped connection, reconnect; end the stream when it is over."""
+        error: KrispError | None = None
+        try:
+            while True:
+                reason = await self._read(self._ws)
+                if self._closing:
+                    break
+                await self._reconnect(reason)
+        except KrispError as exc:
+            error = exc
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Voice-translation stream failed unexpectedly")
+            error = KrispConnectionError("The stream failed unexpectedly")
+        finally:
+            self._connected.clear()
+        if error is not None and self._ws is not None:
+            await _abandon(self._ws)
+        self._end(error)
+
+    async def _read(self, ws: ClientConnection) -> str:
+        """Pump one connection's frames into the queue; returns why it ended."""
+        try:
+            async for message in ws:
+                if isinstance(message, bytes):
+                    if message:
+                        self.bytes_received += len(message)
+                        await self._put(Audio(message))
+                    continue
+                event = parse_text_frame(message)
+                if isinstance(event, Transcript | Translation):
+                    await self._put(event)
+                elif isinstance(event, ErrorFrame):
+                    if isinstance(event.error, KrispUnauthorized):
+                        await _abandon(ws)
+                        return "the session key was refused"
+                    if event.error.permanent:
+                        raise event.error
+                    await self._put(ServiceError(event.error))
+            return "the service closed the connection"
+        except ConnectionClosed as exc:
+            return f"the connection dropped ({_why(exc)})"
+
+    async def _reconnect(self, reason: str) -> None:
+        self._connected.clear()
+        logger.warning("Voice-translation connection lost: %s", reason)
+        last_error: KrispError | None = None
+        for attempt in range(1, self.options.reconnect_attempts + 1):
+            delay = self.options.backoff(attempt)
+            await self._put(Reconnecting(attempt=attempt, delay=delay, reason=reason))
+            await asyncio.sleep(delay)
+            try:
+                self._ws = await self._establish()
+            except KrispError as exc:
+                if exc.permanent:
+                    raise
+                last_error = exc
+                logger.warning("Reconnect attempt %d failed: %s", attempt, exc)
+                continue
+            self.reconnects += 1
+            self._connected.set()
+            await self._put(Reconnected(attempt=attempt, dropped_bytes=self.dropped_bytes))
+            return
+        raise KrispConnectionError(
+            f"Lost the connection and {self.options.reconnect_attempts} reconnects failed"
+            + (f" (last: {last_error.description})" if last_error else "")
+        )
+
+    async def _send_loop(self) -> None:
+        """Drain the audio buffer into whichever connection is current."""
+        while True:
+            await self._audio_waiting.wait()
+            await self._connected.wait()
+            ws = self._ws
+            while self._buffer and self._connected.is_set() and ws is self._ws:
+                chunk = self._buffer[0]
+                try:
+                    await ws.send(chunk)
+                except ConnectionClosed:
+                    self._connected.clear()
+                    break
+                if self._buffer and self._buffer[0] is chunk:
+                    self._buffer.popleft()
+                    self._buffered_bytes -= len(chunk)
+                self.bytes_sent += len(chunk)
+            if not self._buffer:
+                self._audio_waiting.clear()
+
+    async def _put(self, event: Event) -> None:
+        await self._events.put(event)
+
+    def _end(self, error: KrispError | None) -> None:
+        """Mark the stream over once; wake a reader waiting on an empty queue."""
+        if self._ended is None:
+            self._ended = _End(error)
+            with contextlib.suppress(asyncio.QueueFull):
+                self._events.put_nowait(self._ended)
+
+
+async def _abandon(ws: ClientConnection) -> None:
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(ws.close(), 2)
+
+
+def _why(exc: ConnectionClosed) -> str:
+    frame = exc.rcvd or exc.sent
+    if frame is None:
+        return "no close frame"
+    return f"code {frame.code}"

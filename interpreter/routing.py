@@ -1,3 +1,9 @@
 """WebSocket URL routes, mounted by interpreter.asgi behind origin and auth checks."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from interpreter.consumers import LiveConsumer
+
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+]

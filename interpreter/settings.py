@@ -241,6 +241,7 @@ KRISP_LANGUAGES_TTL_SECONDS = _read("KRISP_LANGUAGES_TTL_SECONDS", env.int, 300)
 LIVE_MAX_SESSIONS_PER_USER = _read("LIVE_MAX_SESSIONS_PER_USER", env.int, 2)
 LIVE_MAX_SESSION_SECONDS = _read("LIVE_MAX_SESSION_SECONDS", env.int, 4 * 3600)
 LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
+LIVE_STARTS_PER_MINUTE = _read("LIVE_STARTS_PER_MINUTE", env.int, 10)
 
 # Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,44 @@
+"""The live interpreter's WebSocket: authenticate, then hand every frame to a LiveSession.
+
+Strangers are refused before ``accept()``, so they never reach the session logic; the
+session itself (validation, limits, the service stream, persistence) lives in
+``interpreter.live``.
+"""
+
+from __future__ import annotations
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from interpreter.live.session import LiveSession
+from interpreter.live.store import account_for_scope
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    """``/ws/live/``: binary frames are PCM audio, text frames are JSON control messages."""
+
+    live: LiveSession | None = None
+
+    async def connect(self) -> None:
+        """Runs when a page opens the socket: only signed-in members of an account get in."""
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close()
+            return
+        account = await account_for_scope(self.scope)
+        if account is None:
+            await self.close()
+            return
+        self.live = LiveSession(self, user, account)
+        await self.accept()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Runs for each frame the page sends, one at a time and in order."""
+        if bytes_data is not None:
+            await self.live.receive_audio(bytes_data)
+        elif text_data is not None:
+            await self.live.receive_text(text_data)
+
+    async def disconnect(self, code: int) -> None:
+        """Runs once the socket is closed, by either side: end the session, keep what's saved."""
+        if self.live is not None:
+            await self.live.close()

@@ -1,0 +1,140 @@
+"""The browser's side of ``/ws/live/``: parsing what a page sends, shaping what it gets.
+
+Every refusal is a :class:`Refusal` carrying one of the error codes live.js knows and a
+sentence for the person in the meeting, so no input can do more than earn an error event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from interpreter.krisp import (
+    KrispBadRequest,
+    KrispError,
+    KrispPaymentRequired,
+    KrispRateLimited,
+    KrispUnauthorized,
+)
+from interpreter.krisp.config import VOICES, is_language_code
+
+CONTROL_TYPES = ("start", "stop")
+
+NOT_UNDERSTOOD = "The interpreter could not understand that message."
+ALREADY_STARTED = "This session has already started."
+BAD_LANGUAGES = "Choose a spoken language and a language to translate into."
+SAME_LANGUAGE = "Choose two different languages."
+PAIR_NOT_OFFERED = "That language pair isn't available. Choose another one."
+BAD_VOICE = "Choose a male or a female voice."
+GLOSSARY_UNAVAILABLE = "That glossary isn't available."
+AUDIO_BEFORE_READY = "Audio arrived before the session was ready; it was skipped."
+ODD_FRAME = "An audio frame was not whole 16-bit samples; it was skipped."
+TOO_FAST = (
+    "Audio arrived faster than real time, so the session was stopped. "
+    "Live interpretation needs a live microphone or meeting tab."
+)
+INTERNAL_ERROR = "Something went wrong on our side. What was said so far has been saved."
+
+
+def frame_too_large(limit: int) -> str:
+    return f"An audio frame was larger than {limit} bytes; it was skipped."
+
+
+def too_long(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    length = f"{hours}:{minutes:02d}:{secs:02d}"
+    return (
+        f"The session reached its maximum length ({length}) and was stopped. "
+        "Everything said has been saved."
+    )
+
+
+def busy(limit: int) -> str:
+    sessions = "session" if limit == 1 else "sessions"
+    return (
+        f"You already have {limit} live {sessions} running. "
+        "Stop one (or close its tab) and try again."
+    )
+
+
+def rate_limited(limit: int) -> str:
+    sessions = "session" if limit == 1 else "sessions"
+    return f"You can start {limit} live {sessions} a minute. Wait a moment and try again."
+
+
+class Refusal(Exception):
+    """Something the session won't do, said to the browser as one error event.
+
+    ``fatal`` refusals end the session (and close the socket with ``close_code``); the
+    others drop one message or frame and carry on.
+    """
+
+    def __init__(
+        self, code: str, message: str, *, fatal: bool = True, close_code: int = 1000
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.fatal = fatal
+        self.close_code = close_code
+
+    def event(self) -> dict:
+        return error_event(self.code, self.message, fatal=self.fatal)
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """A start message that has the right shape; not yet checked against the service."""
+
+    source_language: str
+    target_language: str
+    voice: str
+    glossary_id: int | None
+
+
+def error_event(code: str, message: str, *, fatal: bool) -> dict:
+    return {"type": "error", "code": code, "message": message, "fatal": fatal}
+
+
+def parse_control(text: str) -> dict:
+    """The JSON object in a text frame, with a known ``type``; else a non-fatal Refusal."""
+    try:
+        message = json.loads(text)
+    except ValueError:
+        raise Refusal("bad_request", NOT_UNDERSTOOD, fatal=False) from None
+    if not isinstance(message, dict) or message.get("type") not in CONTROL_TYPES:
+        raise Refusal("bad_request", NOT_UNDERSTOOD, fatal=False)
+    return message
+
+
+def parse_start(message: dict) -> StartRequest:
+    """The start request in ``message``; a fatal Refusal says what is wrong with it."""
+    source = message.get("source_language")
+    target = message.get("target_language")
+    if not (is_language_code(source) and is_language_code(target)):
+        raise Refusal("bad_request", BAD_LANGUAGES)
+    if source == target:
+        raise Refusal("bad_request", SAME_LANGUAGE)
+    voice = message.get("voice")
+    if voice not in VOICES:
+        raise Refusal("bad_request", BAD_VOICE)
+    glossary = message.get("glossary")
+    if glossary is not None and (
+        isinstance(glossary, bool) or not isinstance(glossary, int) or glossary < 1
+    ):
+        raise Refusal("bad_request", GLOSSARY_UNAVAILABLE)
+    return StartRequest(source, target, voice, glossary)
+
+
+def service_error_code(error: KrispError) -> str:
+    """The browser's error code for a service failure; retryable ones are all one code."""
+    if isinstance(error, KrispBadRequest) or error.code == 400:
+        return "bad_request"
+    if isinstance(error, KrispUnauthorized):
+        return "unauthorized"
+    if isinstance(error, KrispPaymentRequired):
+        return "payment_required"
+    if isinstance(error, KrispRateLimited):
+        return "rate_limited"
+    return "service_unavailable"

@@ -1,0 +1,392 @@
+"""One browser's live session, from its start message to its ended event.
+
+The session runs as one task per connection, so the consumer keeps reading frames while
+the service connects. Browser audio goes straight into the stream's bounded buffer (which
+never waits on the network); service events come back through a second task, bounded by
+the stream's event queue; a third saves the audio counters every few seconds. A stop, the
+length limit, a fatal refusal or a service failure ends the session; so does cancellation
+when the browser goes away, which still marks the row ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import json
+import logging
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.urls import reverse
+
+from accounts.models import Account
+from interpreter.krisp import (
+    Audio,
+    DictionaryTerm,
+    KrispError,
+    KrispStream,
+    Reconnected,
+    Reconnecting,
+    ServiceError,
+    SessionConfig,
+    Transcript,
+    Translation,
+)
+from interpreter.models import TranslationSession
+from interpreter.voice import voice_client
+
+from . import protocol, store
+from .limits import BYTES_PER_SECOND, AudioPacer, note_start
+from .protocol import Refusal, StartRequest, error_event
+
+logger = logging.getLogger(__name__)
+
+Status = TranslationSession.Status
+
+
+class State(enum.Enum):
+    IDLE = "idle"  # connected, no start yet
+    STARTING = "starting"  # checking the request and opening the service stream
+    LIVE = "live"  # relaying audio both ways
+    STOPPING = "stopping"  # no more browser audio; collecting the last finals
+    ENDED = "ended"
+
+
+class LiveSession:
+    """What one ``/ws/live/`` connection does; the consumer feeds it frames."""
+
+    # After a stop, finals still in flight are waited for until the service has been quiet
+    # this long, and never longer than the maximum.
+    TAIL_QUIET_SECONDS = 3.0
+    TAIL_MAX_SECONDS = 8.0
+    SAVE_EVERY_SECONDS = 5.0
+
+    def __init__(
+        self, socket: AsyncWebsocketConsumer, user: AbstractBaseUser, account: Account
+    ) -> None:
+        self.socket = socket
+        self.user = user
+        self.account = account
+        self.state = State.IDLE
+        self.session: TranslationSession | None = None
+        self.audio_in = 0.0
+        self.audio_out = 0.0
+        self._task: asyncio.Task | None = None
+        self._creating: asyncio.Future[TranslationSession] | None = None
+        self._stream: KrispStream | None = None
+        self._pacer: AudioPacer | None = None
+        self._ending: asyncio.Future[Refusal | None] | None = None
+        self._last_event = 0.0
+        self._reported: set[str] = set()
+
+    # ---------------------------------------------------------------- from the consumer
+
+    async def receive_text(self, text: str) -> None:
+        """Handle one control message; anything malformed earns a non-fatal error."""
+        try:
+            message = protocol.parse_control(text)
+        except Refusal as refusal:
+            await self._send(refusal.event())
+            return
+        if message["type"] == "start":
+            await self._start(message)
+        else:
+            await self._stop()
+
+    async def receive_audio(self, pcm: bytes) -> None:
+        """Pass one PCM frame on, or drop it with one error per kind of problem."""
+        try:
+            self._take_audio(pcm)
+        except Refusal as refusal:
+            if refusal.fatal:
+                self._request_end(refusal)
+            elif refusal.message not in self._reported:
+                self._reported.add(refusal.message)
+                await self._send(refusal.event())
+
+    async def close(self) -> None:
+        """The browser has gone: cancel the run and wait until the row is marked ended."""
+        task = self._task
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        self.state = State.ENDED
+
+    # ---------------------------------------------------------------- control
+
+    async def _start(self, message: dict) -> None:
+        if self.state is not State.IDLE:
+            await self._send(error_event("bad_request", protocol.ALREADY_STARTED, fatal=False))
+            return
+        self.state = State.STARTING
+        self._task = asyncio.create_task(self._run(message), name="live-session")
+
+    async def _stop(self) -> None:
+        if self.state is State.LIVE:
+            self._request_end(None)
+        elif self.state is State.STARTING:
+            # Nothing was recorded yet: give up on the start rather than wait for it.
+            await self.close()
+            await self._say_goodbye()
+        elif self.state is State.IDLE:
+            self.state = State.ENDED
+            await self.socket.close()
+
+    def _request_end(self, refusal: Refusal | None) -> None:
+        """End the live phase: cleanly on a stop (None), as a failure on a refusal."""
+        if self._ending is not None and not self._ending.done():
+            self._ending.set_result(refusal)
+        self.state = State.STOPPING
+
+    def _take_audio(self, pcm: bytes) -> None:
+        limit = settings.LIVE_MAX_FRAME_BYTES
+        if len(pcm) > limit:
+            raise Refusal("frame_too_large", protocol.frame_too_large(limit), fatal=False)
+        if len(pcm) % 2:
+            raise Refusal("bad_request", protocol.ODD_FRAME, fatal=False)
+        if self.state in (State.STOPPING, State.ENDED):
+            return  # the browser's last frames cross our stop; they don't matter
+        if self.state is not State.LIVE:
+            raise Refusal("bad_request", protocol.AUDIO_BEFORE_READY, fatal=False)
+        if not self._pacer.take(len(pcm)):
+            raise Refusal("too_fast", protocol.TOO_FAST)
+        self.audio_in += len(pcm) / BYTES_PER_SECOND
+        with contextlib.suppress(KrispError):  # the stream ended; the event task says why
+            self._stream.send_audio(pcm)
+
+    # ---------------------------------------------------------------- the session's life
+
+    async def _run(self, message: dict) -> None:
+        status, error = Status.COMPLETED, ""
+        try:
+            try:
+                config = await self._open_session(message)
+            except Refusal as refusal:
+                self.state = State.ENDED
+                await self._send(refusal.event())
+                await self.socket.close(refusal.close_code)
+                return
+            await self._send({"type": "status", "state": "connecting"})
+            async with voice_client().stream(config) as stream:
+                await self._relay(stream)
+        except Refusal as refusal:
+            status, error = Status.FAILED, refusal.message
+            await self._send(refusal.event())
+        except KrispError as exc:
+            logger.warning("Live session %s: the service failed: %s", self.session.pk, exc)
+            status, error = Status.FAILED, exc.user_message
+            code = protocol.service_error_code(exc)
+            await self._send(error_event(code, exc.user_message, fatal=True))
+        except Exception:
+            logger.exception("Live session %s failed", self.session.pk)
+            status, error = Status.FAILED, protocol.INTERNAL_ERROR
+            await self._send(error_event("service_unavailable", error, fatal=True))
+        finally:
+            # Runs on cancellation too (the browser left): the row must not stay running.
+            self.state = State.ENDED
+            await self._finish(status, error)
+        await self._say_goodbye()
+
+    async def _open_session(self, message: dict) -> SessionConfig:
+        """Check the start request and every limit, then create the session's row."""
+        try:
+            request = protocol.parse_start(message)
+            if not await note_start(self.user.pk):
+                limit = settings.LIVE_STARTS_PER_MINUTE
+                raise Refusal("rate_limited", protocol.rate_limited(limit))
+            limit = settings.LIVE_MAX_SESSIONS_PER_USER
+            if await store.running_sessions(self.user) >= limit:
+                raise Refusal("busy", protocol.busy(limit), close_code=4429)
+            problem = await store.account_quota_problem(self.account)
+            if problem:
+                raise Refusal("quota", problem)
+            await self._check_pair(request)
+            glossary, snapshot = None, {}
+            if request.glossary_id is not None:
+                glossary = await store.glossary_for(self.account, request)
+                if glossary is None:
+                    raise Refusal("bad_request", protocol.GLOSSARY_UNAVAILABLE)
+                snapshot = await store.glossary_snapshot(glossary)
+            # Shielded, so a browser leaving mid-insert can't orphan a running row:
+            # _finish waits for the row and ends it.
+            self._creating = asyncio.ensure_future(
+                store.create_session(self.user, self.account, request, glossary, snapshot)
+            )
+            self.session = await asyncio.shield(self._creating)
+        except Refusal:
+            raise
+        except Exception:
+            logger.exception("Could not start a live session")
+            raise Refusal("service_unavailable", protocol.INTERNAL_ERROR) from None
+        logger.info(
+            "Live session %s started (%s → %s)",
+            self.session.pk,
+            request.source_language,
+            request.target_language,
+        )
+        return SessionConfig(
+            source_language=request.source_language,
+            target_language=request.target_language,
+            voice=request.voice,
+            vocabulary=tuple(snapshot.get("vocabulary", ())),
+            translation_dictionary=tuple(
+                DictionaryTerm(e["source"], e["target"])
+                for e in snapshot.get("translation_dictionary", ())
+            ),
+            reference_id=str(self.session.pk),
+        )
+
+    @staticmethod
+    async def _check_pair(request: StartRequest) -> None:
+        try:
+            languages = await voice_client().languages()
+        except KrispError as exc:
+            raise Refusal("service_unavailable", exc.user_message) from None
+        offered = {language.code for language in languages}
+        if not {request.source_language, request.target_language} <= offered:
+            raise Refusal("bad_request", protocol.PAIR_NOT_OFFERED)
+
+    async def _relay(self, stream: KrispStream) -> None:
+        """Relay until the session should end; raises what ended it, if it failed."""
+        loop = asyncio.get_running_loop()
+        self._stream = stream
+        self._pacer = AudioPacer()
+        self._ending = loop.create_future()
+        self.state = State.LIVE
+        await self._send({"type": "ready", "session_id": self.session.pk})
+        events = asyncio.create_task(self._forward_events(stream), name="live-events")
+        saver = asyncio.create_task(self._save_periodically(), name="live-saver")
+        try:
+            limit = settings.LIVE_MAX_SESSION_SECONDS
+            done, _ = await asyncio.wait(
+                {events, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
+            )
+            if events in done:
+                events.result()  # raises the service's error; a clean end just ends
+                return
+            if self._ending in done:
+                refusal = self._ending.result()
+                if refusal is not None:
+                    raise refusal
+            else:
+                self._request_end(None)
+                await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
+            await self._collect_tail(events)
+        finally:
+            for task in (events, saver):
+                task.cancel()
+            await asyncio.gather(events, saver, return_exceptions=True)
+
+    async def _collect_tail(self, events: asyncio.Task) -> None:
+        """Wait for finals of audio already sent: until the service is quiet, within a bound."""
+        loop = asyncio.get_running_loop()
+        self._last_event = loop.time()
+        deadline = self._last_event + self.TAIL_MAX_SECONDS
+        while not events.done():
+            wake = min(deadline, self._last_event + self.TAIL_QUIET_SECONDS)
+            if loop.time() >= wake:
+                return
+            await asyncio.wait({events}, timeout=wake - loop.time())
+        events.result()
+
+    async def _forward_events(self, stream: KrispStream) -> None:
+        loop = asyncio.get_running_loop()
+        async for event in stream:
+            self._last_event = loop.time()
+            if isinstance(event, Audio):
+                self.audio_out += len(event.pcm) / BYTES_PER_SECOND
+                await self.socket.send(bytes_data=event.pcm)
+            elif isinstance(event, Transcript):
+                await self._send(
+                    {
+                        "type": "transcript",
+                        "utterance_id": event.utterance_id,
+                        "text": event.text,
+                        "final": event.final,
+                        "start": event.start.isoformat() if event.start else None,
+                        "duration": event.duration_ms,
+                    }
+                )
+                if event.final:
+                    await store.save_transcript(
+                        self.session.pk,
+                        event.utterance_id,
+                        event.text,
+                        event.start,
+                        event.duration_ms,
+                    )
+            elif isinstance(event, Translation):
+                await self._send(
+                    {
+                        "type": "translation",
+                        "utterance_id": event.utterance_id,
+                        "text": event.text,
+                        "final": event.final,
+                    }
+                )
+                if event.final:
+                    await store.save_translation(self.session.pk, event.utterance_id, event.text)
+            elif isinstance(event, Reconnecting):
+                await self._send(_status("reconnecting", _reconnecting(event)))
+            elif isinstance(event, Reconnected):
+                await self._send(_status("live", _reconnected(event)))
+            elif isinstance(event, ServiceError):
+                code = protocol.service_error_code(event.error)
+                await self._send(error_event(code, event.error.user_message, fatal=False))
+
+    async def _save_periodically(self) -> None:
+        while True:
+            await asyncio.sleep(self.SAVE_EVERY_SECONDS)
+            await store.save_audio_seconds(self.session, self.audio_in, self.audio_out)
+
+    async def _finish(self, status: str, error: str) -> None:
+        if self.session is None and self._creating is not None:
+            with contextlib.suppress(Exception):
+                self.session = await self._creating
+        if self.session is None:
+            return
+        try:
+            await store.finish_session(self.session, status, error, self.audio_in, self.audio_out)
+        except Exception:
+            logger.exception("Could not mark live session %s ended", self.session.pk)
+            return
+        logger.info(
+            "Live session %s ended %s (%.1f s in, %.1f s out)",
+            self.session.pk,
+            status,
+            self.audio_in,
+            self.audio_out,
+        )
+
+    async def _say_goodbye(self) -> None:
+        """Tell the page how the session ended and where it is saved, then close."""
+        if self.session is not None:
+            await self._send(
+                {
+                    "type": "ended",
+                    "status": self.session.status,
+                    "session_id": self.session.pk,
+                    "history_url": reverse("history_session", args=[self.session.pk]),
+                }
+            )
+        await self.socket.close()
+
+    async def _send(self, message: dict) -> None:
+        await self.socket.send(text_data=json.dumps(message))
+
+
+def _status(state: str, message: str) -> dict:
+    return {"type": "status", "state": state, "message": message}
+
+
+def _reconnecting(event: Reconnecting) -> str:
+    return f"Connection to the translation service lost; reconnecting (attempt {event.attempt})…"
+
+
+def _reconnected(event: Reconnected) -> str:
+    lost = event.dropped_bytes / BYTES_PER_SECOND
+    if lost >= 0.1:
+        return f"Live again ({lost:.1f} s of audio could not be sent while reconnecting)."
+    return "Live again."

@@ -1,0 +1,81 @@
+"""The live interpreter page: the settings form and everything live.js needs to start.
+
+The page gets its configuration as one JSON object (``live_config``, rendered with
+``json_script``): the language list comes from the voice-translation service itself, so
+it is never hard-coded, and a service that can't be reached is said on the page instead
+of failing it.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from glossaries.models import Glossary
+from interpreter.krisp import KrispError
+from interpreter.live.limits import BYTES_PER_SECOND
+from interpreter.voice import voice_client
+
+VOICES = [{"code": "female", "name": "Female"}, {"code": "male", "name": "Male"}]
+DEFAULT_SOURCE = "en-US"
+DEFAULT_TARGET = "es-ES"
+DEFAULT_VOICE = "female"
+# What live.js sends: 20 ms of 16 kHz mono Int16 audio per frame.
+FRAME_BYTES = BYTES_PER_SECOND // 50
+NO_ACCOUNT = "Live interpretation needs a team. Ask a team's owner to invite you."
+
+
+@login_required
+@require_GET
+def live(request: HttpRequest) -> HttpResponse:
+    """The live page; the browser talks to ``/ws/live/`` from here on."""
+    return render(request, "interpreter/live.html", {"live_config": live_config(request)})
+
+
+def live_config(request: HttpRequest) -> dict:
+    """Everything live.js reads from the page (see docs/protocol.md)."""
+    error = ""
+    try:
+        languages = [
+            {"code": language.code, "name": language.name}
+            for language in async_to_sync(voice_client().languages)()
+        ]
+    except KrispError as exc:
+        error, languages = exc.user_message, []
+    account = request.account or None
+    if account is None:
+        error = error or NO_ACCOUNT
+        glossaries = []
+    else:
+        glossaries = list(
+            Glossary.objects.for_account(account)
+            .order_by("name")
+            .values("id", "name", "source_language", "target_language", "is_default")
+        )
+    return {
+        "ws_path": "/ws/live/",
+        "languages": {"sources": languages, "targets": languages},
+        "defaults": _defaults([language["code"] for language in languages]),
+        "voices": VOICES,
+        "glossaries": glossaries,
+        "backend": settings.VOICE_BACKEND,
+        "history_url": reverse("history"),
+        "limits": {
+            "max_session_seconds": settings.LIVE_MAX_SESSION_SECONDS,
+            "frame_bytes": FRAME_BYTES,
+        },
+        "error": error,
+    }
+
+
+def _defaults(codes: list[str]) -> dict:
+    """English to Spanish when offered; otherwise the first language to another one."""
+    source = DEFAULT_SOURCE if DEFAULT_SOURCE in codes else (codes[0] if codes else "")
+    others = [code for code in codes if code != source]
+    target = DEFAULT_TARGET if DEFAULT_TARGET in others else (others[0] if others else "")
+    return {"source": source, "target": target, "voice": DEFAULT_VOICE}

@@ -91,7 +91,7 @@ class Recognizer:
             repetition_penalty=1.0,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        text = collapse_repeats(self._tokenizer.decode(tokens).strip())
+        text = cut_repetition(self._tokenizer.decode(tokens).strip())
         if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
             return ""
         return text
@@ -171,20 +171,19 @@ def _exact_terms(words: Sequence[re.Match], vocabulary: Sequence[str]) -> set[in
     return taken
 
 
-def collapse_repeats(text: str, shortest: int = 4) -> str:
-    """Drop an immediate repeat of a run of ``shortest`` or more words, a known Whisper
-    failure ("the copay is $20 The patient needs ... the copay is $20")."""
+def cut_repetition(text: str, shortest: int = 4) -> str:
+    """``text`` up to where it starts repeating itself: Whisper sometimes loops back over
+    an utterance once the speech runs out ("... is to be ill disposed. Unless to be rather
+    ..."). People rarely repeat four words verbatim within one utterance; decoders do."""
     words = text.split()
     keys = [re.sub(r"\W", "", w.casefold()) for w in words]
-    size = len(words) // 2
-    while size >= shortest:
-        for i in range(len(words) - 2 * size + 1):
-            if keys[i : i + size] == keys[i + size : i + 2 * size]:
-                del words[i + size : i + 2 * size]
-                del keys[i + size : i + 2 * size]
-                return collapse_repeats(" ".join(words), shortest)
-        size -= 1
-    return " ".join(words)
+    seen: set[tuple[str, ...]] = set()
+    for j in range(len(keys) - shortest + 1):
+        run = tuple(keys[j : j + shortest])
+        if run in seen:
+            return " ".join(words[:j]).rstrip(",;")
+        seen.add(tuple(keys[j : j + shortest]))
+    return text
 
 
 def sound_key(text: str) -> str:

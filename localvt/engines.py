@@ -71,9 +71,10 @@ class Engines:
             self.synthesizer.synthesize("Hola.", route.voice, "female")
 
     @property
-    def recognition_busy(self) -> bool:
-        """True when every recognition worker is taken (interims then wait their turn)."""
-        return self._busy >= self.options.asr_workers
+    def interims_welcome(self) -> bool:
+        """True while a recognition worker is idle beyond the one kept free for finals:
+        interims are a courtesy, and a final must never queue behind them."""
+        return self._busy < max(1, self.options.asr_workers - 1)
 
     async def recognize(self, audio, *, accurate: bool, hotwords=()) -> str:
         """Run recognition on the recognition pool."""

@@ -41,6 +41,7 @@ class ServerOptions:
     api_keys: set[str] = field(default_factory=set)
     max_sessions: int = 8
     end_silence_ms: int = 350
+    speculate_ms: int = 160
     interim_interval: float = 0.7
     max_utterance_s: float = 12.0
 
@@ -150,6 +151,7 @@ class LocalVT:
             self.engines,
             interim_interval=self.options.interim_interval,
             end_silence_ms=self.options.end_silence_ms,
+            speculate_ms=self.options.speculate_ms,
             max_utterance_s=self.options.max_utterance_s,
         )
         self.sessions.add(session)

@@ -3,8 +3,8 @@
 Three tasks per session. The receiver reads the socket into a bounded inbox (when the
 pipeline falls behind, the socket stops being read and TCP pushes back on the client).
 The listener runs voice activity on the inbox, sends interim transcripts while someone
-speaks (greedy decoding, about every ``interim_interval`` seconds, skipped while every
-recognition worker is busy so finals never wait behind interims) and queues finished
+speaks (greedy decoding, about every ``interim_interval`` seconds, skipped unless a
+recognition worker is idle beyond the one kept for finals) and queues finished
 utterances. The finisher takes utterances in order: accurate recognition biased by the
 vocabulary, translation with the dictionary enforced, and synthesis sentence by sentence,
 each sentence's audio sent as soon as it exists.
@@ -47,6 +47,7 @@ class LiveSession:
         *,
         interim_interval: float = 0.7,
         end_silence_ms: int = 350,
+        speculate_ms: int = 160,
         max_utterance_s: float = 12.0,
     ) -> None:
         self.ws = ws
@@ -55,6 +56,9 @@ class LiveSession:
         self.route = engines.routes[settings.target_language]
         self.segmenter = Segmenter(end_silence_ms=end_silence_ms, max_utterance_s=max_utterance_s)
         self.interim_samples = int(interim_interval * SAMPLE_RATE)
+        self.speculate_ms = min(speculate_ms, end_silence_ms)
+        # utterance start sample -> (samples covered, recognition task) of an early final
+        self._early: dict[int, tuple[int, asyncio.Task]] = {}
         self.started = datetime.now(UTC)
         self._prefix = secrets.token_hex(4)
         self._inbox: asyncio.Queue[bytes | None] = asyncio.Queue(INBOX_FRAMES)
@@ -89,6 +93,8 @@ class LiveSession:
                 task.cancel()
             if self._interim is not None:
                 self._interim.cancel()
+            for _, early in self._early.values():
+                early.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _fatal(self, code: int, description: str) -> None:
@@ -122,6 +128,7 @@ class LiveSession:
             if batch:
                 for ended in await self.engines.run(self.segmenter.feed, b"".join(batch)):
                     await self._finals.put(ended)
+                self._maybe_start_early_final()
                 self._maybe_interim()
             if chunk is None:
                 last = self.segmenter.flush()
@@ -129,6 +136,35 @@ class LiveSession:
                     await self._finals.put(last)
                 await self._finals.put(None)
                 return
+
+    def _maybe_start_early_final(self) -> None:
+        """Once a pause has lasted ``speculate_ms``, start the final recognition; if the
+        pause becomes the end of the utterance, its result is ready sooner."""
+        current = self.segmenter.current
+        if current is None or self.segmenter.silence_ms < self.speculate_ms:
+            return
+        early = self._early.get(current.start_sample)
+        covered = current.last_speech_sample - current.start_sample
+        if early is not None and early[0] >= covered:
+            return
+        if early is not None:
+            early[1].cancel()
+        audio = current.samples()
+        task = asyncio.create_task(
+            self.engines.recognize(audio, accurate=True, hotwords=self.settings.vocabulary)
+        )
+        self._early[current.start_sample] = (audio.size, task)
+
+    async def _recognize_final(self, ended: SpeechEnded) -> str:
+        early = self._early.pop(ended.start_sample, None)
+        speech_end = ended.last_speech_sample - ended.start_sample
+        if early is not None and early[0] >= speech_end:
+            return await early[1]
+        if early is not None:
+            early[1].cancel()
+        return await self.engines.recognize(
+            ended.audio, accurate=True, hotwords=self.settings.vocabulary
+        )
 
     def _maybe_interim(self) -> None:
         current = self.segmenter.current
@@ -139,7 +175,7 @@ class LiveSession:
             return
         if current.length - self._interim_at < self.interim_samples:
             return
-        if self.engines.recognition_busy:
+        if not self.engines.interims_welcome:
             return
         self._interim_at = current.length
         uid = self.utterance_id(current.start_sample)
@@ -178,10 +214,7 @@ class LiveSession:
         settings = self.settings
         uid = self.utterance_id(ended.start_sample)
         self._finished_ids.add(uid)
-        text = await self.engines.recognize(
-            ended.audio, accurate=True, hotwords=settings.vocabulary
-        )
-        text = apply_vocabulary(text, settings.vocabulary)
+        text = apply_vocabulary(await self._recognize_final(ended), settings.vocabulary)
         if not text:
             return
         if settings.final:

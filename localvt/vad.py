@@ -72,6 +72,11 @@ class Segmenter:
         self.current: Utterance | None = None
 
     @property
+    def silence_ms(self) -> int:
+        """How long the current utterance has been silent (0 while someone speaks)."""
+        return self._silence_run * WINDOW_MS if self.current is not None else 0
+
+    @property
     def position(self) -> int:
         """Samples of the stream processed so far."""
         return self._position

@@ -1,0 +1,110 @@
+"""The whole product on loopback for browser tests: localvt and daphne as real processes,
+sharing nothing with the test process but a throwaway SQLite file."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "e2e-password-123"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1, trust_env=False).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
+
+
+@dataclass
+class Stack:
+    url: str
+    database: Path
+    username: str
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with sqlite3.connect(self.database) as connection:
+            return connection.execute(sql, params).fetchall()
+
+
+@contextmanager
+def running_stack(directory: Path):
+    """Yield a :class:`Stack`: migrated database, one account owner, localvt and daphne."""
+    database = directory / "e2e.sqlite3"
+    localvt_port, web_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "interpreter.settings",
+        "DEBUG": "true",
+        "SECRET_KEY": "e2e-only-not-a-secret",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "LOCALVT_URL": f"http://127.0.0.1:{localvt_port}",
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("KRISP_API_KEY", "KRISP_API_BASE", "KRISP_WS_URL", "REDIS_URL"):
+        env.pop(name, None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [*manage, "createaccount", "E2E team", "--owner", "e2e", "--password", PASSWORD],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    processes = []
+    try:
+        localvt = subprocess.Popen(
+            [sys.executable, "-m", "localvt", "--port", str(localvt_port)], env=env, cwd=ROOT
+        )
+        processes.append(localvt)
+        daphne = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(web_port),
+                "interpreter.asgi:application",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        processes.append(daphne)
+        wait_for(f"http://127.0.0.1:{localvt_port}/health", localvt, 120)
+        wait_for(f"http://127.0.0.1:{web_port}/login/", daphne, 60)
+        yield Stack(f"http://127.0.0.1:{web_port}", database, "e2e")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,138 @@
+"""A person opens /live/, speaks English into the microphone, and reads and hears Spanish.
+
+Chromium plays a LibriVox recording as its microphone; daphne bridges it to localvt; the
+test reads what the page shows, what its player really played, and what was saved.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import wave
+from pathlib import Path
+
+import pytest
+
+from .stack import PASSWORD, running_stack
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CLIP = Path(
+    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.models,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
+]
+
+
+def microphone_clip(directory: Path) -> Path:
+    """The recording with a second of silence before and three after, played once."""
+    path = directory / "microphone.wav"
+    with wave.open(str(CLIP)) as source:
+        params, speech = source.getparams(), source.readframes(source.getnframes())
+    silence = b"\0" * params.sampwidth * params.framerate
+    with wave.open(str(path), "wb") as target:
+        target.setparams(params)
+        target.writeframes(silence + speech + silence * 3)
+    return path
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running
+
+
+@pytest.fixture
+def page(stack, tmp_path):
+    clip = microphone_clip(tmp_path)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={clip}%noloop",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        context = browser.new_context(base_url=stack.url)
+        page = context.new_page()
+        problems = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on(
+            "console",
+            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        yield page
+        browser.close()
+        assert problems == []
+
+
+def sign_in(page, stack) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(stack.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def wait_until(page, condition: str, seconds: float) -> None:
+    """Poll ``condition`` from outside the page: the page's CSP (rightly) forbids the
+    eval that ``wait_for_function`` would need."""
+    for _ in range(int(seconds * 4)):
+        if page.evaluate(condition):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{condition} stayed false for {seconds} s")
+
+
+def test_english_speech_becomes_spanish_captions_and_speech(page, stack):
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.select_option("#source-language", "en-US")
+    page.select_option("#target-language", "es-ES")
+    page.select_option("#voice", "female")
+    page.click("#live-toggle")
+
+    root = page.locator("#live-root")
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+    final_source = page.locator(".caption-source .final")
+    sync_api.expect(final_source.first).to_contain_text("Dashwood", timeout=40_000)
+    final_target = page.locator(".caption-target .final").first
+    sync_api.expect(final_target).to_contain_text(
+        re.compile(r"para|considerar|poder"), timeout=20_000
+    )
+    wait_until(page, "window.interpreterStats.samplesPlayed > 16000", seconds=20)
+    page.click("#live-toggle")
+    sync_api.expect(root).to_have_attribute("data-state", "ended", timeout=20_000)
+    sync_api.expect(page.locator("#live-history-link")).to_be_visible()
+
+    stats = page.evaluate("window.interpreterStats")
+    assert stats["framesSent"] > 200  # > 4 s of microphone audio reached the server
+    session_id = stats["sessionId"]
+    (row,) = stack.query(
+        "SELECT status, source_language, target_language, voice, backend, audio_in_seconds, "
+        "audio_out_seconds FROM interpreter_translationsession WHERE id = ?",
+        session_id,
+    )
+    assert row[:5] == ("completed", "en-US", "es-ES", "female", "localvt")
+    assert row[5] > 4 and row[6] > 1
+    utterances = stack.query(
+        "SELECT text, translation FROM interpreter_utterance WHERE session_id = ?", session_id
+    )
+    assert any("Dashwood" in text and "para" in translation for text, translation in utterances)
+
+    page.click("#live-history-link")
+    sync_api.expect(page.locator("body")).to_contain_text("Dashwood")

@@ -83,12 +83,14 @@ class Recognizer:
             encoded,
             [self._prompt(hotwords)],
             beam_size=5 if accurate else 1,
-            max_length=min(224, 20 + int(audio.size / SAMPLE_RATE * 8)),
+            # A short window tempts Whisper to loop back over the utterance instead of
+            # ending it; favouring shorter hypotheses and capping the length at a fast
+            # speaker's pace (~4 words a second) keeps it honest.
+            length_penalty=0.5,
+            max_length=min(224, int(12 + 6 * audio.size / SAMPLE_RATE)),
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
-            no_repeat_ngram_size=0,
-            repetition_penalty=1.0,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
         text = cut_repetition(self._tokenizer.decode(tokens).strip())

@@ -20,10 +20,10 @@ def options_from_env() -> ServerOptions:
     keys = os.environ.get("LOCALVT_API_KEYS", DEV_API_KEY)
     return ServerOptions(
         api_keys={key.strip() for key in keys.split(",") if key.strip()},
-        max_sessions=int(os.environ.get("LOCALVT_MAX_SESSIONS", "8")),
+        max_sessions=int(os.environ.get("LOCALVT_MAX_SESSIONS", "4")),
         end_silence_ms=int(os.environ.get("LOCALVT_END_SILENCE_MS", "350")),
         speculate_ms=int(os.environ.get("LOCALVT_SPECULATE_MS", "160")),
-        interim_interval=float(os.environ.get("LOCALVT_INTERIM_SECONDS", "0.7")),
+        interim_interval=float(os.environ.get("LOCALVT_INTERIM_SECONDS", "1.0")),
         max_utterance_s=float(os.environ.get("LOCALVT_MAX_UTTERANCE_SECONDS", "12")),
     )
 

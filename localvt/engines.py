@@ -27,14 +27,14 @@ logger = logging.getLogger(__name__)
 class EngineOptions:
     """Tuning read from the environment (see ``docs/localvt.md``)."""
 
-    asr_threads: int = 2
+    asr_threads: int = 1
     asr_workers: int = 2
     cpu_workers: int = 2
 
     @classmethod
     def from_env(cls) -> EngineOptions:
         return cls(
-            asr_threads=int(os.environ.get("LOCALVT_ASR_THREADS", "2")),
+            asr_threads=int(os.environ.get("LOCALVT_ASR_THREADS", "1")),
             asr_workers=int(os.environ.get("LOCALVT_ASR_WORKERS", "2")),
             cpu_workers=int(os.environ.get("LOCALVT_CPU_WORKERS", "2")),
         )

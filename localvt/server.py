@@ -39,10 +39,10 @@ class ServerOptions:
     """What an operator sets through ``LOCALVT_*`` variables."""
 
     api_keys: set[str] = field(default_factory=set)
-    max_sessions: int = 8
+    max_sessions: int = 4
     end_silence_ms: int = 350
     speculate_ms: int = 160
-    interim_interval: float = 0.7
+    interim_interval: float = 1.0
     max_utterance_s: float = 12.0
 
 

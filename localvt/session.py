@@ -45,7 +45,7 @@ class LiveSession:
         settings: SessionSettings,
         engines: Engines,
         *,
-        interim_interval: float = 0.7,
+        interim_interval: float = 1.0,
         end_silence_ms: int = 350,
         speculate_ms: int = 160,
         max_utterance_s: float = 12.0,

@@ -1,0 +1,271 @@
+"""Benchmark localvt on recorded human speech streamed at real time.
+
+Starts ``python -m localvt`` as its own process, then streams the LibriVox utterances of
+Debian's pocketsphinx-testdata (5 read sentences, 25 s, with transcripts), each followed by
+1.5 s of silence, in 20 ms frames at real time through the app's Krisp client. Reports WER,
+latency from the last speech frame of each sentence to its final transcript, its
+translation and its first translated audio byte (p50, p95), the server's real-time factor
+(CPU seconds per second of audio) and RSS, and then runs 1, 2, 3, ... simultaneous
+sessions until the p95 latency to first audio passes 2 s.
+
+    .venv/bin/python bench/localvt.py [--max-sessions 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from interpreter.krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
+
+LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
+FRAME = 640
+GAP = b"\0" * 48000  # 1.5 s of silence between sentences
+LIMIT_SECONDS = 2.0
+
+
+@dataclass
+class Clip:
+    name: str
+    pcm: bytes
+    reference: str
+    last_speech_byte: int  # offset of the end of the last 20 ms frame with speech energy
+
+
+@dataclass
+class SessionResult:
+    transcript_latency: list[float] = field(default_factory=list)
+    translation_latency: list[float] = field(default_factory=list)
+    audio_latency: list[float] = field(default_factory=list)
+    hypothesis: list[str] = field(default_factory=list)
+    audio_seconds: float = 0.0
+
+
+def load_clips() -> list[Clip]:
+    references = {}
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        match = re.match(r"<s> (.*) </s> \((.*)\)", line.strip())
+        if match:
+            references[match.group(2)] = match.group(1)
+    clips = []
+    for name, reference in sorted(references.items()):
+        with wave.open(str(LIBRIVOX / f"{name}.wav")) as source:
+            pcm = source.readframes(source.getnframes())
+        samples = np.frombuffer(pcm, "<i2").astype(np.float64)
+        frames = samples[: samples.size // 320 * 320].reshape(-1, 320)
+        loud = np.nonzero(np.sqrt((frames**2).mean(axis=1)) > 300)[0]
+        clips.append(Clip(name, pcm, reference, int(loud[-1] + 1) * FRAME))
+    return clips
+
+
+def normalise(text: str) -> list[str]:
+    text = text.lower().replace("mr.", "mister").replace("-", " ")
+    return re.sub(r"[^a-z' ]", " ", text).split()
+
+
+def word_errors(reference: list[str], hypothesis: list[str]) -> int:
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> SessionResult:
+    await asyncio.sleep(delay)
+    result = SessionResult()
+    last_speech_sent: list[float] = []
+    last_speech_sample: list[int] = []
+    finals: dict[str, Transcript] = {}
+    sent_samples = 0
+    done_sending = asyncio.Event()
+    config = SessionConfig("en-US", "es-ES", "female", reference_id="bench")
+    async with client.stream(config) as stream:
+
+        async def send() -> None:
+            nonlocal sent_samples
+            started = time.perf_counter()
+            frames_sent = 0
+            for clip in clips:
+                audio = clip.pcm + GAP
+                for offset in range(0, len(audio), FRAME):
+                    frames_sent += 1
+                    await asyncio.sleep(
+                        max(0.0, started + frames_sent * 0.02 - time.perf_counter())
+                    )
+                    stream.send_audio(audio[offset : offset + FRAME])
+                    if offset + FRAME == clip.last_speech_byte:
+                        last_speech_sent.append(time.perf_counter())
+                        last_speech_sample.append(sent_samples + clip.last_speech_byte // 2)
+                sent_samples += len(audio) // 2
+            done_sending.set()
+
+        def clip_of(uid: str) -> int | None:
+            transcript = finals[uid]
+            start = int(uid.rsplit("-", 1)[1], 16)
+            end = start + transcript.duration_ms * 16
+            for index, sample in enumerate(last_speech_sample):
+                if start <= sample <= end + 3200:
+                    return index
+            return None
+
+        sender = asyncio.create_task(send())
+        waiting_audio: dict[str, int] = {}
+        idle_since = None
+        async for event in _events_until_idle(stream, done_sending):
+            now = time.perf_counter()
+            if isinstance(event, Transcript) and event.final:
+                finals[event.utterance_id] = event
+                result.hypothesis.append(event.text)
+                index = clip_of(event.utterance_id)
+                if index is not None and index < len(last_speech_sent):
+                    result.transcript_latency.append(now - last_speech_sent[index])
+            elif isinstance(event, Translation) and event.utterance_id in finals:
+                index = clip_of(event.utterance_id)
+                if index is not None and index < len(last_speech_sent):
+                    result.translation_latency.append(now - last_speech_sent[index])
+                    waiting_audio[event.utterance_id] = index
+            elif isinstance(event, Audio):
+                result.audio_seconds += len(event.pcm) / 32000
+                for uid, index in list(waiting_audio.items()):
+                    result.audio_latency.append(now - last_speech_sent[index])
+                    del waiting_audio[uid]
+            idle_since = now
+        del idle_since
+        await sender
+    return result
+
+
+async def _events_until_idle(stream, done_sending: asyncio.Event, idle: float = 4.0):
+    """Events until sending is over and nothing has arrived for ``idle`` seconds."""
+    while True:
+        try:
+            event = await asyncio.wait_for(stream.__anext__(), idle)
+        except TimeoutError:
+            if done_sending.is_set():
+                return
+            continue
+        except StopAsyncIteration:
+            return
+        yield event
+
+
+def _ms(pair: tuple[float, float]) -> str:
+    return f"{pair[0] * 1000:6.0f} / {pair[1] * 1000:6.0f} ms"
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+async def run_level(client, clips, sessions: int) -> list[SessionResult]:
+    return await asyncio.gather(
+        *(one_session(client, clips, delay=i * 0.37) for i in range(sessions))
+    )
+
+
+def summarise(results: list[SessionResult], clips: list[Clip]) -> dict:
+    merged = SessionResult()
+    errors = words = 0
+    reference = [w for clip in clips for w in normalise(clip.reference)]
+    for result in results:
+        merged.transcript_latency += result.transcript_latency
+        merged.translation_latency += result.translation_latency
+        merged.audio_latency += result.audio_latency
+        errors += word_errors(reference, normalise(" ".join(result.hypothesis)))
+        words += len(reference)
+    return {
+        "wer": errors / words,
+        "transcript": (
+            percentile(merged.transcript_latency, 50),
+            percentile(merged.transcript_latency, 95),
+        ),
+        "translation": (
+            percentile(merged.translation_latency, 50),
+            percentile(merged.translation_latency, 95),
+        ),
+        "audio": (percentile(merged.audio_latency, 50), percentile(merged.audio_latency, 95)),
+        "measured": len(merged.audio_latency),
+        "expected": len(clips) * len(results),
+    }
+
+
+async def main(max_sessions: int) -> None:
+    clips = load_clips()
+    audio_seconds = sum(len(c.pcm) for c in clips) / 32000
+    port = free_port()
+    env = dict(os.environ, LOCALVT_MAX_SESSIONS=str(max_sessions + 2), LOCALVT_LOG_LEVEL="WARNING")
+    server = subprocess.Popen(  # noqa: ASYNC220 (started once, before any session runs)
+        [sys.executable, "-m", "localvt", "--port", str(port)], env=env
+    )
+    try:
+        client = KrispClient(
+            "localvt-dev-key",
+            api_base=f"http://127.0.0.1:{port}/v2/sdk",
+            ws_url=f"ws://127.0.0.1:{port}/vt",
+        )
+        for _ in range(240):
+            try:
+                await client.languages()
+                break
+            except Exception:
+                await asyncio.sleep(0.5)
+        process = psutil.Process(server.pid)
+        rss_idle = process.memory_info().rss / 2**20
+        print(f"{len(clips)} LibriVox sentences, {audio_seconds:.1f} s of speech, real time")
+        print(f"localvt RSS after start-up: {rss_idle:.0f} MiB")
+        print(
+            "sessions | WER   | final transcript p50/p95 | translation p50/p95 "
+            "| first audio p50/p95 | RTF  | RSS MiB"
+        )
+        for sessions in range(1, max_sessions + 1):
+            cpu_before = sum(process.cpu_times()[:2])
+            results = await run_level(client, clips, sessions)
+            cpu = sum(process.cpu_times()[:2]) - cpu_before
+            summary = summarise(results, clips)
+            rtf = cpu / (audio_seconds * sessions)
+            rss = process.memory_info().rss / 2**20
+            print(
+                f"{sessions:8d} | {summary['wer']:.3f} | {_ms(summary['transcript'])}      | "
+                f"{_ms(summary['translation'])} | {_ms(summary['audio'])}  | {rtf:.2f} | "
+                f"{rss:.0f}   ({summary['measured']}/{summary['expected']} sentences timed)",
+                flush=True,
+            )
+            if summary["audio"][1] > LIMIT_SECONDS or summary["measured"] < summary["expected"]:
+                print(f"Most simultaneous real-time sessions under 2 s p95: {sessions - 1}")
+                break
+        else:
+            print(f"All {max_sessions} levels stayed under 2 s p95 (raise --max-sessions)")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--max-sessions", type=int, default=6)
+    asyncio.run(main(parser.parse_args().max_sessions))

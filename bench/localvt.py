@@ -133,7 +133,6 @@ async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> S
 
         sender = asyncio.create_task(send())
         waiting_audio: dict[str, int] = {}
-        idle_since = None
         async for event in _events_until_idle(stream, done_sending):
             now = time.perf_counter()
             if isinstance(event, Transcript) and event.final:
@@ -152,8 +151,6 @@ async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> S
                 for uid, index in list(waiting_audio.items()):
                     result.audio_latency.append(now - last_speech_sent[index])
                     del waiting_audio[uid]
-            idle_since = now
-        del idle_since
         await sender
     return result
 

@@ -110,3 +110,14 @@ def alice_client(client, alice):
 def bob_client(client, bob):
     client.force_login(bob)
     return client
+
+
+@pytest.fixture(scope="session")
+def localvt_engines():
+    """localvt's models, loaded once for the whole run (a few seconds) and shared."""
+    from localvt.engines import EngineOptions, Engines
+
+    loaded = Engines(EngineOptions(asr_threads=2, asr_workers=2, cpu_workers=2))
+    loaded.warm_up()
+    yield loaded
+    loaded.close()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
-from localvt.engines import EngineOptions, Engines
 from localvt.keys import DEV_API_KEY
 from localvt.server import LocalVT, ServerOptions
 
@@ -17,12 +16,9 @@ DASHWOOD = LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0870.wav"
 SILENCE = b"\0" * 32000  # 1 s: enough for the VAD to close an utterance
 
 
-@pytest.fixture(scope="session")
-def engines():
-    loaded = Engines(EngineOptions(asr_threads=2, asr_workers=2, cpu_workers=2))
-    loaded.warm_up()
-    yield loaded
-    loaded.close()
+@pytest.fixture
+def engines(localvt_engines):
+    return localvt_engines
 
 
 @pytest.fixture

@@ -64,6 +64,9 @@ class StreamOptions:
     max_frame_bytes: int = 1 << 20
     buffer_seconds: float = 5.0
     reconnect_attempts: int = 5
+    # A connection that lived this long was a real recovery; a shorter one counts as
+    # another failed attempt, so a service that drops every connection can't loop forever.
+    stable_seconds: float = 30.0
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     event_queue_size: int = 1024
@@ -117,6 +120,9 @@ class KrispStream:
         self._closing = False
         self._sending = 0  # sequence number of the chunk on the wire, 0 when none
         self._refresh_key = False
+        self._connected_at = 0.0
+        self._flaps = 0  # reconnects in a row whose connection did not stay up
+        self._keys_refused = 0  # 401s after ready in a row, without a stable connection
         self._ended: _End | None = None
         self.bytes_sent = 0
         self.bytes_received = 0
@@ -128,6 +134,7 @@ class KrispStream:
         self.config.validate()
         self._ws = await self._establish()
         self._connected.set()
+        self._connected_at = asyncio.get_running_loop().time()
         self._tasks = [
             asyncio.create_task(self._supervise(), name="krisp-reader"),
             asyncio.create_task(self._send_loop(), name="krisp-sender"),
@@ -290,6 +297,9 @@ class KrispStream:
                     await self._put(event)
                 elif isinstance(event, ErrorFrame):
                     if isinstance(event.error, KrispUnauthorized):
+                        self._keys_refused = 1 if self._stable() else self._keys_refused + 1
+                        if self._keys_refused > 1:
+                            raise KrispUnauthorized("The service refused a fresh session key too")
                         self._refresh_key = True
                         await _abandon(ws)
                         return "the session key was refused"
@@ -300,11 +310,18 @@ class KrispStream:
         except ConnectionClosed as exc:
             return f"the connection dropped ({_why(exc)})"
 
+    def _stable(self) -> bool:
+        lived = asyncio.get_running_loop().time() - self._connected_at
+        return lived >= self.options.stable_seconds
+
     async def _reconnect(self, reason: str) -> None:
         self._connected.clear()
         logger.warning("Voice-translation connection lost: %s", reason)
+        recovered_briefly = self.reconnects > 0 and not self._stable()
+        self._flaps = self._flaps + 1 if recovered_briefly else 0
         last_error: KrispError | None = None
-        for attempt in range(1, self.options.reconnect_attempts + 1):
+        first = self._flaps + 1
+        for attempt in range(first, self.options.reconnect_attempts + 1):
             delay = self.options.backoff(attempt)
             await self._put(Reconnecting(attempt=attempt, delay=delay, reason=reason))
             await asyncio.sleep(delay)
@@ -318,11 +335,13 @@ class KrispStream:
                 continue
             self.reconnects += 1
             self._connected.set()
+            self._connected_at = asyncio.get_running_loop().time()
             await self._put(Reconnected(attempt=attempt, dropped_bytes=self.dropped_bytes))
             return
         raise KrispConnectionError(
             f"Lost the connection and {self.options.reconnect_attempts} reconnects failed"
             + (f" (last: {last_error.description})" if last_error else "")
+            + (" (the service kept dropping new connections)" if first > 1 else "")
         )
 
     async def _send_loop(self) -> None:

@@ -271,3 +271,31 @@ def test_odd_length_audio_is_refused():
     stream = KrispStream(spanish(), lambda refresh: None, "ws://x", FAST)
     with pytest.raises(ValueError, match="16-bit"):
         stream.send_audio(b"\x00\x01\x02")
+
+
+async def test_a_service_that_drops_every_new_connection_is_given_up_on(fake):
+    async def ready_then_drop(conn):
+        await conn.ready()
+        await asyncio.sleep(0.05)
+        conn.ws.transport.abort()
+
+    fake.behaviour = ready_then_drop
+    async with make_client(fake).stream(spanish()) as stream:
+        attempts = []
+        with pytest.raises(KrispConnectionError, match="kept dropping"):
+            async for event in stream:
+                if isinstance(event, Reconnecting):
+                    attempts.append(event.attempt)
+    assert attempts == [1, 2, 3]
+    assert len(fake.connections) == 4
+
+
+async def test_a_key_refused_after_ready_again_and_again_is_permanent(fake):
+    fake.behaviour = fakekrisp.scripted(
+        {"type": "ready"}, 0.05, {"error": {"code": 401, "reason": "u", "description": "no"}}
+    )
+    async with make_client(fake).stream(spanish()) as stream:
+        with pytest.raises(KrispUnauthorized, match="fresh session key"):
+            async for _ in stream:
+                pass
+    assert len(fake.connections) == 2

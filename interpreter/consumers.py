@@ -31,6 +31,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.live = LiveSession(self, user, account)
         await self.accept()
 
+    async def dispatch(self, message: dict) -> None:
+        """Runs for every ASGI message. Audio frames skip Channels' per-message
+        ``close_old_connections``, a hop to the one sync worker thread that, at 50 frames a
+        second per page, stalled every session under load (see docs/benchmarks.md). The
+        session reaches the database only through ``database_sync_to_async``, which
+        closes stale connections itself."""
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Runs for each frame the page sends, one at a time and in order."""
         if bytes_data is not None:

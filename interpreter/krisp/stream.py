@@ -237,7 +237,10 @@ class KrispStream:
             # its error frame is still there to read, so a failed send is not the end.
             with contextlib.suppress(ConnectionClosed):
                 await ws.send(json.dumps(self.config.to_message()))
-            await asyncio.wait_for(self._await_ready(ws), options.ready_timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+            # that lands in the step ready arrives, leaving a cancelled caller running.
+            async with asyncio.timeout(options.ready_timeout):
+                await self._await_ready(ws)
         except TimeoutError:
             await _abandon(ws)
             raise KrispConnectionError(

@@ -40,6 +40,7 @@ from interpreter.voice import voice_client
 from . import protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start
 from .protocol import Refusal, StartRequest, error_event
+from .reaper import areap_stale_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -109,9 +110,12 @@ class LiveSession:
     async def close(self) -> None:
         """The browser has gone: cancel the run and wait until the row is marked ended."""
         task = self._task
-        if task is not None:
+        # Cancel until it is really over: a cancel can be lost in a library that caught it
+        # (Python 3.11's wait_for, for one), and a lost cancel would leave a stream running
+        # with nobody attached.
+        while task is not None and not task.done():
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await asyncio.wait({task}, timeout=1.0)
         self.state = State.ENDED
 
     # ---------------------------------------------------------------- control
@@ -197,6 +201,8 @@ class LiveSession:
                 limit = settings.LIVE_STARTS_PER_MINUTE
                 raise Refusal("rate_limited", protocol.rate_limited(limit))
             limit = settings.LIVE_MAX_SESSIONS_PER_USER
+            # A row a crashed process left running must not count against the user.
+            await areap_stale_sessions(user=self.user)
             if await store.running_sessions(self.user) >= limit:
                 raise Refusal("busy", protocol.busy(limit), close_code=4429)
             problem = await store.account_quota_problem(self.account)

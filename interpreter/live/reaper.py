@@ -1,0 +1,93 @@
+"""Ending sessions that a previous web process left ``running``.
+
+A live session's row is marked ended by its own consumer (``LiveSession._finish``), which
+runs even when the browser or the service goes away. It cannot run when the process
+itself dies (a deploy, a crash, an OOM kill): the row then stays ``running`` forever, the
+history page shows it as live, and it is never finished. The reaper closes such rows as
+``failed`` with a sentence the user can read, and leaves their utterances untouched
+(finals were saved as they arrived, so they are all there).
+
+A row counts as abandoned when its last sign of life is older than a threshold. The
+model has no heartbeat column, so the last sign of life is the latest of the session's
+start and its utterances' ``updated_at``. A live session that has been silent for longer
+than the threshold would be reaped too; that is harmless, because its consumer rewrites
+status, error and ``ended_at`` when it ends, but the threshold should be well above a
+meeting's longest pause.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from channels.db import database_sync_to_async
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Max
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from interpreter.models import TranslationSession
+
+RESTARTED = "The server restarted during this session"
+
+# Long enough that no live meeting goes this quiet; short enough that a restart is
+# cleaned up the same hour.
+DEFAULT_IDLE = timedelta(minutes=30)
+
+
+def stale_sessions(
+    idle: timedelta = DEFAULT_IDLE,
+    *,
+    now: datetime | None = None,
+    user: AbstractBaseUser | None = None,
+):
+    """Running sessions whose last activity is older than ``idle``, annotated with it.
+
+    ``last_activity`` is the latest of ``started_at`` and the utterances' ``updated_at``.
+    """
+    cutoff = (now or timezone.now()) - idle
+    sessions = TranslationSession.objects.running()
+    if user is not None:
+        sessions = sessions.filter(user=user)
+    return sessions.annotate(
+        last_activity=Greatest("started_at", Coalesce(Max("utterances__updated_at"), "started_at"))
+    ).filter(last_activity__lt=cutoff)
+
+
+def reap_stale_sessions(
+    idle: timedelta = DEFAULT_IDLE,
+    *,
+    now: datetime | None = None,
+    user: AbstractBaseUser | None = None,
+    dry_run: bool = False,
+) -> list[int]:
+    """Mark abandoned ``running`` sessions failed; returns the ids it marked (or would).
+
+    ``ended_at`` becomes the last activity, not now, so the history shows how long the
+    session really ran rather than how long the server was down. Each row is updated
+    only if it is still ``running``, so a consumer that finishes its session at the same
+    moment wins and nothing it wrote is overwritten. Utterances are never touched.
+    """
+    reaped: list[int] = []
+    for pk, last_activity in stale_sessions(idle, now=now, user=user).values_list(
+        "pk", "last_activity"
+    ):
+        if dry_run:
+            reaped.append(pk)
+            continue
+        updated = TranslationSession.objects.filter(
+            pk=pk, status=TranslationSession.Status.RUNNING
+        ).update(
+            status=TranslationSession.Status.FAILED,
+            error=RESTARTED,
+            ended_at=last_activity,
+        )
+        if updated:
+            reaped.append(pk)
+    return reaped
+
+
+async def areap_stale_sessions(
+    idle: timedelta = DEFAULT_IDLE, *, user: AbstractBaseUser | None = None
+) -> list[int]:
+    """:func:`reap_stale_sessions` for async callers such as the live consumer."""
+    return await database_sync_to_async(reap_stale_sessions)(idle, user=user)

@@ -16,18 +16,28 @@ BYTES_PER_SECOND = 16000 * 2  # 16 kHz mono s16le
 # How far ahead of the wall clock a browser may get: network hiccups deliver audio in
 # bursts, but a live source can never run seconds ahead of real time.
 PACE_ALLOWANCE_SECONDS = 3.0
+# The longest server stall whose backlog of honest audio is still accepted.
+LAG_TOLERANCE_SECONDS = 30.0
 START_WINDOW_SECONDS = 60
 
 
 class AudioPacer:
-    """A token bucket of audio seconds: it fills at real time, up to the allowance."""
+    """A token bucket of audio seconds that fills at real time.
+
+    A page may be ``allowance_seconds`` ahead of real time at any moment. Unused time keeps
+    accruing up to ``lag_tolerance_seconds``, because when this server falls behind, an
+    honest page's frames wait in the socket and then arrive in a burst as long as the lag:
+    that burst must not read as a page sending too fast.
+    """
 
     def __init__(
         self,
         allowance_seconds: float = PACE_ALLOWANCE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        lag_tolerance_seconds: float = LAG_TOLERANCE_SECONDS,
     ) -> None:
         self.allowance = allowance_seconds
+        self.cap = max(allowance_seconds, lag_tolerance_seconds)
         self._clock = clock
         self._tokens = allowance_seconds
         self._updated = clock()
@@ -35,7 +45,7 @@ class AudioPacer:
     def take(self, nbytes: int) -> bool:
         """Spend ``nbytes`` of PCM; False when the audio is too far ahead of real time."""
         now = self._clock()
-        self._tokens = min(self.allowance, self._tokens + now - self._updated)
+        self._tokens = min(self.cap, self._tokens + now - self._updated)
         self._updated = now
         self._tokens -= nbytes / BYTES_PER_SECOND
         return self._tokens >= 0

@@ -81,6 +81,7 @@ class LiveSession:
         self._ending: asyncio.Future[Refusal | None] | None = None
         self._last_event = 0.0
         self._reported: set[str] = set()
+        self._page_gone = False
 
     # ---------------------------------------------------------------- from the consumer
 
@@ -303,7 +304,7 @@ class LiveSession:
             self._last_event = loop.time()
             if isinstance(event, Audio):
                 self.audio_out += len(event.pcm) / BYTES_PER_SECOND
-                await self.socket.send(bytes_data=event.pcm)
+                await self._send_audio(event.pcm)
             elif isinstance(event, Transcript):
                 await self._send(
                     {
@@ -380,7 +381,21 @@ class LiveSession:
         await self.socket.close()
 
     async def _send(self, message: dict) -> None:
-        await self.socket.send(text_data=json.dumps(message))
+        await self._to_page(text_data=json.dumps(message))
+
+    async def _send_audio(self, pcm: bytes) -> None:
+        await self._to_page(bytes_data=pcm)
+
+    async def _to_page(self, **frame) -> None:
+        """Send to the page; a page that has just gone is not the session's failure (its
+        disconnect ends the session as completed), so the send is dropped quietly."""
+        if self._page_gone:
+            return
+        try:
+            await self.socket.send(**frame)
+        except Exception as exc:
+            self._page_gone = True
+            logger.info("The page went away mid-send (%s)", type(exc).__name__)
 
 
 def _status(state: str, message: str) -> dict:

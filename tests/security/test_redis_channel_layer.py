@@ -46,3 +46,43 @@ def test_a_worker_configured_with_redis_url_sends_and_receives_through_redis():
     )
 
     assert result.stdout.split() == ["RedisChannelLayer", "session.stop", "42"], result.stderr
+
+
+IDLE_RECEIVE = """
+import asyncio, django
+django.setup()
+from channels.layers import get_channel_layer
+
+async def main():
+    layer = get_channel_layer()
+    name = await layer.new_channel()
+    try:
+        await asyncio.wait_for(layer.receive(name), 8)
+    except asyncio.TimeoutError:
+        print("still waiting")
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.redis
+def test_an_idle_worker_keeps_waiting_on_redis_past_its_blocking_read():
+    """A socket with nothing to say for a while (a quiet page) must not lose its layer:
+    channels_redis blocks 5 s per read, longer than redis-py's default socket timeout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DEBUG="true",
+        DJANGO_SETTINGS_MODULE="interpreter.settings",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", IDLE_RECEIVE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "still waiting", result.stderr[-2000:]

@@ -17,6 +17,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
     """``/ws/live/``: binary frames are PCM audio, text frames are JSON control messages."""
 
     live: LiveSession | None = None
+    # Nothing addresses a live socket through the channel layer (audio stays on the socket
+    # that carries it), so it holds no layer channel: with Redis that would be one blocking
+    # read per open page, and a second task per message in Channels' dispatch loop.
+    channel_layer_alias = None
 
     async def connect(self) -> None:
         """Runs when a page opens the socket: only signed-in members of an account get in."""

@@ -17,9 +17,9 @@ const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
 const END_WAIT_MS = 10000;
 
 const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share tab audio'.";
+// A signed-out page or a foreign origin is refused before the socket opens (the browser
+// sees 1006, not a code of ours), so only limits the server meets later have codes here.
 const CLOSE_MESSAGES = {
-  4401: "Your sign-in has expired. Sign in again.",
-  4403: "The server refused this connection. Reload the page and try again.",
   4429: "Too many live sessions are open on your account. Stop another session and try again.",
 };
 const ERROR_FALLBACKS = {
@@ -684,7 +684,7 @@ class LiveSession {
     } else {
       showAlert(this.ready
         ? "The connection to the interpreter was lost. Press Start to begin a new session."
-        : "Could not connect to the interpreter. Check your connection and try again.");
+        : "Could not connect to the interpreter. If you were signed out, reload the page to sign in again; otherwise check your connection and try again.");
       setState("error", "Disconnected");
     }
     this.finish({ drain: false });

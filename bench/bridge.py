@@ -55,6 +55,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.ports import free_port  # noqa: E402  (needs the project root on the path)
+
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le, what live.js sends
 FRAME_SECONDS = 0.02
 HEADER = struct.Struct("<Id")  # sequence number, perf_counter() at send
@@ -443,12 +445,6 @@ class Harness:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, proc: psutil.Process, seconds: float = 60) -> None:

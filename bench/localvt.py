@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interpreter.krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
+from tests.ports import free_port
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 FRAME = 640
@@ -85,12 +85,6 @@ def word_errors(reference: list[str], hypothesis: list[str]) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
         previous = current
     return previous[-1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> SessionResult:

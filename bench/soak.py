@@ -52,6 +52,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.ports import free_port  # noqa: E402  (needs the project root on the path)
+
 FRAME = b"\x01\x00" * 320  # 20 ms of 16 kHz mono s16le, what live.js sends
 FRAME_SECONDS = 0.02
 SAMPLE_EVERY = 30.0
@@ -83,12 +85,6 @@ def run_peer(frames_per_utterance: int) -> None:
 
 
 # ------------------------------------------------------------------ setup
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:

@@ -6,26 +6,19 @@ Nobody in Alpha may see anything of Beta's, and the other way round.
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Membership
 from accounts.roles import create_account
+from tests.ports import answers
 
 PASSWORD = "correct horse battery staple"
 
 
-def _answers(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-POSTGRES_UP = _answers(5432)
-REDIS_UP = _answers(6379)
+POSTGRES_UP = answers(5432)
+REDIS_UP = answers(6379)
 
 
 def _on_postgres() -> bool:

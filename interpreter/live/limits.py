@@ -12,7 +12,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-BYTES_PER_SECOND = 16000 * 2  # 16 kHz mono s16le
+from interpreter.krisp.stream import BYTES_PER_SECOND
+
 # How far ahead of the wall clock a browser may get: network hiccups deliver audio in
 # bursts, but a live source can never run seconds ahead of real time.
 PACE_ALLOWANCE_SECONDS = 3.0

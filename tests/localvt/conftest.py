@@ -17,13 +17,8 @@ SILENCE = b"\0" * 32000  # 1 s: enough for the VAD to close an utterance
 
 
 @pytest.fixture
-def engines(localvt_engines):
-    return localvt_engines
-
-
-@pytest.fixture
-async def localvt(engines):
-    server = LocalVT(engines, ServerOptions(api_keys={DEV_API_KEY}, max_sessions=3))
+async def localvt(localvt_engines):
+    server = LocalVT(localvt_engines, ServerOptions(api_keys={DEV_API_KEY}, max_sessions=3))
     await server.start("127.0.0.1", 0)
     yield server
     await server.stop()

@@ -99,11 +99,11 @@ async def test_a_vocabulary_term_fixes_a_rare_name(localvt, tmp_path):
     assert "Siobhan Kowalczyk" in finals(with_vocabulary, "transcript")[0]["text"]
 
 
-async def test_a_long_monologue_is_cut_so_latency_stays_bounded(engines):
+async def test_a_long_monologue_is_cut_so_latency_stays_bounded(localvt_engines):
     from localvt.keys import DEV_API_KEY
     from localvt.server import LocalVT, ServerOptions
 
-    server = LocalVT(engines, ServerOptions(api_keys={DEV_API_KEY}, max_utterance_s=3.0))
+    server = LocalVT(localvt_engines, ServerOptions(api_keys={DEV_API_KEY}, max_utterance_s=3.0))
     await server.start("127.0.0.1", 0)
     try:
         ws = await open_socket(server)

@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -35,6 +34,7 @@ from accounts.models import Membership
 from interpreter.models import TranslationSession, Utterance
 from tests.conftest import PASSWORD
 from tests.fakekrisp import API_KEY, FakeKrisp, echo
+from tests.ports import answers, free_port
 
 pytestmark = [
     pytest.mark.postgres,
@@ -59,18 +59,6 @@ START = {
 
 
 # ------------------------------------------------------------------ processes and peers
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _redis_answers() -> bool:
@@ -186,7 +174,7 @@ def workers(services, transactional_db, fake_krisp, tmp_path) -> Iterator[tuple[
     started: list[Worker] = []
     try:
         for name in ("A", "B"):
-            port = _free_port()
+            port = free_port()
             log = tmp_path / f"daphne-{name}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
@@ -208,7 +196,7 @@ def workers(services, transactional_db, fake_krisp, tmp_path) -> Iterator[tuple[
             started.append(Worker(name, port, process, log))
         deadline = time.monotonic() + 30
         for worker in started:
-            while not _answers(worker.port):
+            while not answers(worker.port):
                 if worker.process.poll() is not None:
                     pytest.fail(f"worker {worker.name} exited:\n{worker.output()}")
                 if time.monotonic() > deadline:

@@ -27,23 +27,27 @@ asyncio.run(main())
 """
 
 
-@pytest.mark.redis
-def test_a_worker_configured_with_redis_url_sends_and_receives_through_redis():
+def run_with_redis(script: str) -> subprocess.CompletedProcess:
+    """Run ``script`` in a fresh Python configured as a worker with REDIS_URL set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DEBUG="true",
         DJANGO_SETTINGS_MODULE="interpreter.settings",
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
-
-    result = subprocess.run(
-        [sys.executable, "-c", ROUND_TRIP],
+    return subprocess.run(
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.redis
+def test_a_worker_configured_with_redis_url_sends_and_receives_through_redis():
+    result = run_with_redis(ROUND_TRIP)
 
     assert result.stdout.split() == ["RedisChannelLayer", "session.stop", "42"], result.stderr
 
@@ -69,20 +73,6 @@ asyncio.run(main())
 def test_an_idle_worker_keeps_waiting_on_redis_past_its_blocking_read():
     """A socket with nothing to say for a while (a quiet page) must not lose its layer:
     channels_redis blocks 5 s per read, longer than redis-py's default socket timeout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DEBUG="true",
-        DJANGO_SETTINGS_MODULE="interpreter.settings",
-        REDIS_URL="redis://127.0.0.1:6379/15",
-    )
-
-    result = subprocess.run(
-        [sys.executable, "-c", IDLE_RECEIVE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_with_redis(IDLE_RECEIVE)
 
     assert result.stdout.strip() == "still waiting", result.stderr[-2000:]

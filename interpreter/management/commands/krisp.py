@@ -42,10 +42,10 @@ from interpreter.krisp import (
     Translation,
 )
 from interpreter.krisp.config import VOICES
+from interpreter.krisp.stream import BYTES_PER_SECOND
 from interpreter.log_redaction import redact
 from interpreter.voice import voice_client
 
-BYTES_PER_SECOND = 16000 * 2
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le
 FRAME_SECONDS = 0.02
 SILENCE_SECONDS = 1.0  # lets the far end's voice-activity detector close the last utterance

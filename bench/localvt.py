@@ -8,7 +8,7 @@ translation and its first translated audio byte (p50, p95), the server's real-ti
 (CPU seconds per second of audio) and RSS, and then runs 1, 2, 3, ... simultaneous
 sessions until the p95 latency to first audio passes 2 s.
 
-    .venv/bin/python bench/localvt.py [--max-sessions 6]
+    .venv/bin/python bench/localvt.py [--max-sessions 6] [--transcripts]
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def summarise(results: list[SessionResult], clips: list[Clip]) -> dict:
     }
 
 
-async def main(max_sessions: int) -> None:
+async def main(max_sessions: int, show_transcripts: bool) -> None:
     clips = load_clips()
     audio_seconds = sum(len(c.pcm) for c in clips) / 32000
     port = free_port()
@@ -236,6 +236,9 @@ async def main(max_sessions: int) -> None:
             results = await run_level(client, clips, sessions)
             cpu = sum(process.cpu_times()[:2]) - cpu_before
             summary = summarise(results, clips)
+            if show_transcripts and sessions == 1:
+                print("reference: " + " ".join(clip.reference for clip in clips))
+                print("heard:     " + " ".join(results[0].hypothesis))
             rtf = cpu / (audio_seconds * sessions)
             rss = process.memory_info().rss / 2**20
             print(
@@ -259,4 +262,8 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--max-sessions", type=int, default=6)
-    asyncio.run(main(parser.parse_args().max_sessions))
+    parser.add_argument(
+        "--transcripts", action="store_true", help="print what one session heard and the reference"
+    )
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.max_sessions, arguments.transcripts))

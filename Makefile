@@ -19,7 +19,7 @@ run: setup
 
 setup: system-run $(VENV)/.run-installed
 
-setup-dev: system-test $(VENV)/.dev-installed
+setup-dev: system-test $(VENV)/.dev-installed node_modules/.installed
 
 system-run:
 	@scripts/system-packages.sh run
@@ -38,6 +38,11 @@ $(VENV)/.run-installed: requirements.txt | $(VENV)/bin/python
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.run-installed $@
+
+# puppeteer-core drives Debian's Firefox in the browser tests; it downloads no browser.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
@@ -66,4 +71,4 @@ bench: setup-dev
 	done
 
 clean:
-	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/staticfiles .pytest_cache .ruff_cache

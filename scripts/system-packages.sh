@@ -7,14 +7,20 @@ set -euo pipefail
 # The local engine's translation pairs (speech recognition and synthesis come from pip wheels).
 run_packages=(python3-venv apertium apertium-eng-spa apertium-eng-cat apertium-en-gl
   apertium-eo-en apertium-fr-es)
-# Tests also need a browser, Node for the JavaScript tests, and tools to make speech clips.
-test_packages=(chromium nodejs espeak-ng sox pocketsphinx-testdata)
+# Tests also need browsers, Node for the JavaScript tests and for driving Firefox, tools to
+# make speech clips, and PulseAudio for Firefox's virtual microphone.
+test_packages=(chromium firefox-esr nodejs espeak-ng sox pocketsphinx-testdata pulseaudio
+  pulseaudio-utils)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;
   test) wanted=("${run_packages[@]}" "${test_packages[@]}") ;;
   *) echo "usage: $0 run|test" >&2; exit 2 ;;
 esac
+# Debian's nodejs comes without npm (NodeSource's includes it); the Firefox tests need npm.
+if [[ ${1:-run} == test ]] && ! command -v npm >/dev/null; then
+  wanted+=(npm)
+fi
 
 if ! command -v dpkg-query >/dev/null; then
   echo "Not a Debian or Ubuntu system: install the equivalents of: ${wanted[*]}" >&2

@@ -6,6 +6,8 @@
 // Browser tests can read `window.interpreterStats` and the `data-state` attribute of
 // #live-root (mirrored on <html>): idle, connecting, live, reconnecting, ended, error.
 
+import { canCaptureTabAudio } from "./capabilities.js";
+
 const root = document.getElementById("live-root");
 const config = readConfig();
 
@@ -947,9 +949,7 @@ function init() {
   setupLanguages();
   loadPreferences();
   updateSourceFields();
-  if (!navigator.mediaDevices?.getDisplayMedia) {
-    ui.tabChoice.hidden = true;
-  }
+  ui.tabChoice.hidden = !canCaptureTabAudio(navigator.mediaDevices);
   ui.outputField.hidden = !outputMode;
 
   const problem = config.error || unsupportedReason()

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import wave
-from pathlib import Path
 
 import pytest
 
-from .stack import PASSWORD, running_stack
+from .clips import CLIP, microphone_clip
+from .stack import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CLIP = Path(
-    "/usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0870.wav"
-)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,24 +23,6 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
     pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
 ]
-
-
-def microphone_clip(directory: Path) -> Path:
-    """The recording with a second of silence before and three after, played once."""
-    path = directory / "microphone.wav"
-    with wave.open(str(CLIP)) as source:
-        params, speech = source.getparams(), source.readframes(source.getnframes())
-    silence = b"\0" * params.sampwidth * params.framerate
-    with wave.open(str(path), "wb") as target:
-        target.setparams(params)
-        target.writeframes(silence + speech + silence * 3)
-    return path
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("stack")) as running:
-        yield running
 
 
 @pytest.fixture

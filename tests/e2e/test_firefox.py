@@ -1,0 +1,110 @@
+"""The same person as in test_interpreting_in_a_browser.py, but in Firefox.
+
+Firefox cannot capture from a file, so a private PulseAudio daemon is its microphone and
+the LibriVox recording is spoken into it once the session is live. The test reads what
+the page shows, what its player really played, and what was saved.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .clips import CLIP, microphone_clip
+from .firefox import FirefoxPage, firefox_page, missing_requirements
+from .pulse import missing_tools, virtual_microphone
+from .stack import PASSWORD, Stack
+
+MISSING_FIREFOX = missing_requirements()
+MISSING_PULSE = missing_tools()
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.models,
+    pytest.mark.skipif(MISSING_FIREFOX is not None, reason=str(MISSING_FIREFOX)),
+    pytest.mark.skipif(
+        bool(MISSING_PULSE),
+        reason=f"PulseAudio is not installed (missing {', '.join(MISSING_PULSE)}: "
+        "apt-get install pulseaudio pulseaudio-utils)",
+    ),
+    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
+]
+
+STATE = "document.getElementById('live-root').dataset.state"
+LEVEL = "document.getElementById('input-level').value"
+
+
+@pytest.fixture(scope="module")
+def microphone(tmp_path_factory):
+    with virtual_microphone(tmp_path_factory.mktemp("pulse")) as running:
+        yield running
+
+
+@pytest.fixture
+def page(stack, microphone):
+    with firefox_page(stack.url, {**os.environ, **microphone.env}) as page:
+        yield page
+        assert page.problems() == []
+
+
+@pytest.fixture
+def speak(microphone, tmp_path):
+    """Call to start speaking the clip into the microphone; stops it at the end."""
+    players = []
+
+    def start() -> None:
+        players.append(microphone.play(microphone_clip(tmp_path)))
+
+    yield start
+    for player in players:
+        player.terminate()
+        player.wait()
+
+
+def sign_in(page: FirefoxPage, stack: Stack) -> None:
+    page.goto("/login/")
+    page.fill("#id_username", stack.username)
+    page.fill("#id_password", PASSWORD)
+    assert page.follow("form button[type=submit]") == stack.url + "/"
+
+
+def test_english_speech_becomes_spanish_captions_and_speech_in_firefox(page, stack, speak):
+    sign_in(page, stack)
+    page.goto("/live/")
+    # Firefox shares tabs without their audio, so the page must not offer to listen to one.
+    assert not page.evaluate("document.getElementById('source-tab-choice').checkVisibility()")
+    page.select("#source-language", "en-US")
+    page.select("#target-language", "es-ES")
+    page.select("#voice", "female")
+    page.click("#live-toggle")
+
+    page.wait_until(f"{STATE} === 'live'", seconds=30)
+    speak()
+    page.wait_until(f"{LEVEL} > 0.3", seconds=10)  # the meter hears the voice
+    page.wait_for_text(".caption-source .final", "Dashwood", seconds=40)
+    page.wait_for_text(".caption-target .final", r"para|considerar|poder", seconds=20)
+    page.wait_until("window.interpreterStats.samplesPlayed > 16000", seconds=20)
+    page.click("#live-toggle")
+    page.wait_until(f"{STATE} === 'ended'", seconds=20)
+    assert page.evaluate("!document.getElementById('live-ended').hidden")
+
+    stats = page.evaluate("window.interpreterStats")
+    assert stats["framesSent"] > 200  # > 4 s of microphone audio reached the server
+    # Firefox runs the context at the device's rate; both worklets resampled to and from it.
+    assert stats["outputSampleRate"] == stats["contextSampleRate"] > 16000
+    session_id = stats["sessionId"]
+    (row,) = stack.query(
+        "SELECT status, source_language, target_language, voice, backend, audio_in_seconds, "
+        "audio_out_seconds FROM interpreter_translationsession WHERE id = ?",
+        session_id,
+    )
+    assert row[:5] == ("completed", "en-US", "es-ES", "female", "localvt")
+    assert row[5] > 4 and row[6] > 1
+    utterances = stack.query(
+        "SELECT text, translation FROM interpreter_utterance WHERE session_id = ?", session_id
+    )
+    assert any("Dashwood" in text and "para" in translation for text, translation in utterances)
+
+    page.follow("#live-history-link")
+    assert "Dashwood" in page.evaluate("document.body.textContent")

@@ -15,10 +15,10 @@ export class JitterBuffer {
    * @param {object} options
    * @param {number} options.sampleRate   rate of the samples pushed and pulled
    * @param {number} [options.prebufferMs=150]
-   * @param {number} [options.maxMs=3000]
+   * @param {number} [options.maxMs=20000]
    * @param {number} [options.fadeMs=8]
    */
-  constructor({ sampleRate, prebufferMs = 150, maxMs = 3000, fadeMs = 8 } = {}) {
+  constructor({ sampleRate, prebufferMs = 150, maxMs = 20000, fadeMs = 8 } = {}) {
     if (!(sampleRate > 0)) throw new RangeError("sampleRate must be positive");
     this.sampleRate = sampleRate;
     this.prebufferSamples = Math.max(1, Math.round((prebufferMs * sampleRate) / 1000));

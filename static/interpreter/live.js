@@ -17,6 +17,10 @@ const FRAME_SAMPLES = FRAME_BYTES / 2;
 const MAX_BUFFERED_BYTES = TARGET_RATE * 2; // ~1 s of audio waiting in the socket
 const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
 const END_WAIT_MS = 10000;
+// The service sends a translated sentence's speech as fast as it is made, often several
+// seconds at once; the player must hold a whole sentence (an utterance is at most ~12 s of
+// speech) and drops the oldest audio only when the listener is hopelessly behind.
+const PLAYER_MAX_MS = 20000;
 
 const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share tab audio'.";
 // A signed-out page or a foreign origin is refused before the socket opens (the browser
@@ -530,7 +534,7 @@ class LiveSession {
       numberOfInputs: 0,
       numberOfOutputs: 1,
       outputChannelCount: [1],
-      processorOptions: { inputRate: TARGET_RATE, prebufferMs: 150, maxMs: 3000 },
+      processorOptions: { inputRate: TARGET_RATE, prebufferMs: 150, maxMs: PLAYER_MAX_MS },
     });
     player.port.onmessage = (event) => this.onPlayerMessage(event.data);
     const gain = ctx.createGain();

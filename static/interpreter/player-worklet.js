@@ -2,7 +2,7 @@
 //
 // The page posts the server's binary messages (16 kHz mono Int16LE, any length) as
 // ArrayBuffers. They are decoded, resampled up to the context's rate and queued in a
-// jitter buffer (~150 ms pre-buffer, ~3 s cap). Every ~250 ms the processor posts
+// jitter buffer (~150 ms pre-buffer; the page sets the cap, 20 s by default). Every ~250 ms the processor posts
 //   { type: "stats", played, playedMs, underruns, dropped, queuedMs, sampleRate }
 // where `played` counts samples at the context rate actually played (silence excluded).
 // Control messages: { type: "clear" } drops queued audio, { type: "stop" } ends it.
@@ -20,7 +20,7 @@ class PlayerProcessor extends AudioWorkletProcessor {
     this.jitter = new JitterBuffer({
       sampleRate,
       prebufferMs: opts.prebufferMs ?? 150,
-      maxMs: opts.maxMs ?? 3000,
+      maxMs: opts.maxMs ?? 20000,
       fadeMs: opts.fadeMs ?? 8,
     });
     this.statsEvery = Math.round(sampleRate * ((opts.statsIntervalMs ?? 250) / 1000));

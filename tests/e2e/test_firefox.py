@@ -85,6 +85,9 @@ def test_english_speech_becomes_spanish_captions_and_speech_in_firefox(page, sta
     page.wait_for_text(".caption-source .final", "Dashwood", seconds=40)
     page.wait_for_text(".caption-target .final", r"para|considerar|poder", seconds=20)
     page.wait_until("window.interpreterStats.samplesPlayed > 16000", seconds=20)
+    # The whole translated sentence is heard: it arrives at once, and none of it is dropped.
+    page.wait_until("window.interpreterStats.queuedMs === 0", seconds=30)
+    assert page.evaluate("window.interpreterStats.playerDropped") == 0
     page.click("#live-toggle")
     page.wait_until(f"{STATE} === 'ended'", seconds=20)
     assert page.evaluate("!document.getElementById('live-ended').hidden")

@@ -93,6 +93,9 @@ def test_english_speech_becomes_spanish_captions_and_speech(page, stack):
         re.compile(r"para|considerar|poder"), timeout=20_000
     )
     wait_until(page, "window.interpreterStats.samplesPlayed > 16000", seconds=20)
+    # The whole translated sentence is heard: it arrives at once, and none of it is dropped.
+    wait_until(page, "window.interpreterStats.queuedMs === 0", seconds=30)
+    assert page.evaluate("window.interpreterStats.playerDropped") == 0
     page.click("#live-toggle")
     sync_api.expect(root).to_have_attribute("data-state", "ended", timeout=20_000)
     sync_api.expect(page.locator("#live-history-link")).to_be_visible()

@@ -17,6 +17,18 @@ stop_children() {
 }
 trap stop_children INT TERM EXIT
 
+# localvt reads its settings from its environment; the LOCALVT_* lines of .env count too,
+# unless the environment already sets them.
+export_localvt_settings() {
+  [[ -f .env ]] || return 0
+  local name value
+  while IFS='=' read -r name value; do
+    [[ $name =~ ^LOCALVT_[A-Z_]+$ && -z ${!name:-} ]] || continue
+    value=${value%\"}; value=${value#\"}; value=${value%\'}; value=${value#\'}
+    export "$name=$value"
+  done < .env
+}
+
 krisp_key=${KRISP_API_KEY:-}
 if [[ -z $krisp_key && -f .env ]]; then
   krisp_key=$(sed -n 's/^KRISP_API_KEY=//p' .env | tail -n1)
@@ -25,6 +37,7 @@ if [[ -z $krisp_key && ! -f localvt/__main__.py ]]; then
   echo "No KRISP_API_KEY and no local engine in this checkout: live translation is unavailable."
 elif [[ -z $krisp_key ]]; then
   export LOCALVT_URL=${LOCALVT_URL:-http://127.0.0.1:$localvt_port}
+  export_localvt_settings
   echo "Starting localvt, the offline translation engine, on $LOCALVT_URL (loading models)..."
   $python -m localvt --host 127.0.0.1 --port "$localvt_port" &
   children+=($!)

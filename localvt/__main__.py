@@ -11,6 +11,7 @@ import time
 
 from .engines import Engines
 from .keys import DEV_API_KEY
+from .protocol import describe_pairs
 from .server import LocalVT, ServerOptions
 
 logger = logging.getLogger("localvt")
@@ -40,11 +41,11 @@ async def serve(host: str, port: int) -> None:
     server = LocalVT(engines, options_from_env())
     await server.start(host, port)
     logger.info(
-        "localvt ready on ws://%s:%d/vt in %.1f s; targets: %s",
+        "localvt ready on ws://%s:%d/vt in %.1f s; pairs: %s",
         host,
         server.port,
         time.monotonic() - started,
-        ", ".join(engines.routes) or "none",
+        describe_pairs(engines.pairs()) or "none",
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

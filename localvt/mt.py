@@ -138,31 +138,47 @@ class Pipeline:
 
 @dataclass(frozen=True)
 class Route:
-    """How to reach a target language from English: one or more Apertium modes."""
+    """How to translate ``source`` into ``target``: one or more Apertium modes in turn."""
 
+    source: str
     target: str
-    name: str
     modes: tuple[str, ...]
-    voice: str  # the eSpeak NG voice that speaks it
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        """``(source, target)``: how sessions and the translator look a route up."""
+        return self.source, self.target
 
 
-# Every route localvt knows; the ones whose modes are installed are offered.
+# Every route localvt knows; the ones whose modes are installed may be offered. A route
+# goes through a third language only where one end is English and no direct pair
+# exists: two lossy hops between two languages neither of which is English would be
+# worse than no offer. Esperanto is a target only: Whisper has no Esperanto (eo-en is
+# installed, but nothing could hear the speech to feed it).
 ROUTES = (
-    Route("es-ES", "Spanish (Spain)", ("eng-spa",), "es"),
-    Route("ca-ES", "Catalan", ("eng-cat",), "ca"),
-    # eSpeak NG has no Galician voice; Portuguese is the closest it speaks.
-    Route("gl-ES", "Galician", ("en-gl",), "pt"),
-    Route("eo", "Esperanto", ("en-eo",), "eo"),
-    # There is no English-French pair: go through Spanish.
-    Route("fr-FR", "French (via Spanish)", ("eng-spa", "es-fr"), "fr"),
+    Route("en-US", "es-ES", ("eng-spa",)),
+    Route("en-US", "ca-ES", ("eng-cat",)),
+    Route("en-US", "gl-ES", ("en-gl",)),
+    Route("en-US", "eo", ("en-eo",)),
+    # There is no English-French pair: go through Spanish, both ways.
+    Route("en-US", "fr-FR", ("eng-spa", "es-fr")),
+    Route("es-ES", "en-US", ("spa-eng",)),
+    Route("es-ES", "fr-FR", ("es-fr",)),
+    Route("ca-ES", "en-US", ("cat-eng",)),
+    Route("gl-ES", "en-US", ("gl-en",)),
+    Route("fr-FR", "en-US", ("fr-es", "spa-eng")),
+    Route("fr-FR", "es-ES", ("fr-es",)),
 )
-SOURCE_LANGUAGE = ("en-US", "English (United States)")
 DEBIAN_PACKAGES = {
     "eng-spa": "apertium-eng-spa",
+    "spa-eng": "apertium-eng-spa",
     "eng-cat": "apertium-eng-cat",
+    "cat-eng": "apertium-eng-cat",
     "en-gl": "apertium-en-gl",
+    "gl-en": "apertium-en-gl",
     "en-eo": "apertium-eo-en",
     "es-fr": "apertium-fr-es",
+    "fr-es": "apertium-fr-es",
 }
 
 
@@ -179,22 +195,24 @@ def installed_routes() -> tuple[list[Route], list[str]]:
 
 
 class Translator:
-    """English to each installed target, with dictionary terms enforced."""
+    """Each offered pair, with dictionary terms enforced."""
 
     def __init__(self, routes: Sequence[Route]) -> None:
-        self.routes = {route.target: route for route in routes}
+        self.routes = {route.pair: route for route in routes}
         modes = {mode for route in routes for mode in route.modes}
         self._pipelines = {mode: Pipeline(mode) for mode in modes}
 
     def warm_up(self) -> None:
         """Start every pipeline now, so the first sentence doesn't pay for it."""
-        for target in self.routes:
-            self.translate("Hello.", target)
+        for pipeline in self._pipelines.values():
+            pipeline.translate_stream("Hola.")
 
-    def translate(self, text: str, target: str, dictionary: Sequence[tuple[str, str]] = ()) -> str:
-        """``text`` (English) in ``target``; each dictionary source term heard becomes its
-        target term."""
-        route = self.routes[target]
+    def translate(
+        self, text: str, source: str, target: str, dictionary: Sequence[tuple[str, str]] = ()
+    ) -> str:
+        """``text`` (in ``source``) in ``target``; each dictionary source term heard
+        becomes its target term."""
+        route = self.routes[source, target]
         if not text.strip():
             return ""
         stream = protect_terms(text, dictionary)

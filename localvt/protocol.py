@@ -65,9 +65,9 @@ def parse_config(message: str | bytes, pairs: dict[str, tuple[str, ...]]) -> Ses
     source = _required_language(config, "source_language")
     target = _required_language(config, "target_language")
     if source not in pairs or target not in pairs[source]:
-        offered = "; ".join(f"{s} -> {', '.join(t)}" for s, t in pairs.items())
         raise ProtocolError(
-            400, f"Unsupported language pair {source} -> {target}. Supported: {offered}"
+            400,
+            f"Unsupported language pair {source} -> {target}. Supported: {describe_pairs(pairs)}",
         )
     voice = config.get("voice")
     if voice is None:
@@ -96,6 +96,11 @@ def parse_config(message: str | bytes, pairs: dict[str, tuple[str, ...]]) -> Ses
         reference_id=None if reference_id is None else str(reference_id),
         features=features,
     )
+
+
+def describe_pairs(pairs: dict[str, tuple[str, ...]]) -> str:
+    """``pairs`` grouped by source for people: ``en-US -> es-ES, ca-ES; es-ES -> en-US``."""
+    return "; ".join(f"{source} -> {', '.join(targets)}" for source, targets in pairs.items())
 
 
 def _check_audio(audio: object) -> None:

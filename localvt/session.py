@@ -26,6 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from . import protocol
 from .asr import apply_vocabulary
 from .engines import Engines
+from .languages import whisper_language
 from .protocol import ProtocolError, SessionSettings
 from .vad import SAMPLE_RATE, Segmenter, SpeechEnded
 
@@ -53,7 +54,8 @@ class LiveSession:
         self.ws = ws
         self.settings = settings
         self.engines = engines
-        self.route = engines.routes[settings.target_language]
+        self.language = whisper_language(settings.source_language)
+        self.voice = engines.voice(settings.target_language)
         self.segmenter = Segmenter(end_silence_ms=end_silence_ms, max_utterance_s=max_utterance_s)
         self.interim_samples = int(interim_interval * SAMPLE_RATE)
         self.speculate_ms = min(speculate_ms, end_silence_ms)
@@ -150,9 +152,7 @@ class LiveSession:
         if early is not None:
             early[1].cancel()
         audio = current.samples()
-        task = asyncio.create_task(
-            self.engines.recognize(audio, accurate=True, hotwords=self.settings.vocabulary)
-        )
+        task = asyncio.create_task(self._recognize(audio, accurate=True))
         self._early[current.start_sample] = (audio.size, task)
 
     async def _recognize_final(self, ended: SpeechEnded) -> str:
@@ -162,8 +162,12 @@ class LiveSession:
             return await early[1]
         if early is not None:
             early[1].cancel()
+        return await self._recognize(ended.audio, accurate=True)
+
+    async def _recognize(self, audio: np.ndarray, *, accurate: bool) -> str:
+        """Recognition in the session's language, biased by its vocabulary."""
         return await self.engines.recognize(
-            ended.audio, accurate=True, hotwords=self.settings.vocabulary
+            audio, language=self.language, accurate=accurate, hotwords=self.settings.vocabulary
         )
 
     def _maybe_interim(self) -> None:
@@ -185,10 +189,8 @@ class LiveSession:
     async def _send_interim(self, uid: str, start_sample: int, audio: np.ndarray) -> None:
         """Best effort: an interim that fails or comes too late is simply not sent."""
         try:
-            text = await self.engines.recognize(
-                audio, accurate=False, hotwords=self.settings.vocabulary
-            )
-            text = apply_vocabulary(text, self.settings.vocabulary)
+            text = await self._recognize(audio, accurate=False)
+            text = apply_vocabulary(text, self.settings.vocabulary, language=self.language)
             if text and uid not in self._finished_ids:
                 await self.ws.send(self._transcript(text, False, uid, start_sample, audio.size))
         except ConnectionClosed:
@@ -214,7 +216,8 @@ class LiveSession:
         settings = self.settings
         uid = self.utterance_id(ended.start_sample)
         self._finished_ids.add(uid)
-        text = apply_vocabulary(await self._recognize_final(ended), settings.vocabulary)
+        heard = await self._recognize_final(ended)
+        text = apply_vocabulary(heard, settings.vocabulary, language=self.language)
         if not text:
             return
         if settings.final:
@@ -225,6 +228,7 @@ class LiveSession:
             translated = await self.engines.run(
                 self.engines.translator.translate,
                 text,
+                settings.source_language,
                 settings.target_language,
                 settings.dictionary,
             )
@@ -244,7 +248,7 @@ class LiveSession:
             if not sentence.strip():
                 continue
             pcm = await self.engines.run(
-                self.engines.synthesizer.synthesize, sentence, self.route.voice, settings.voice
+                self.engines.synthesizer.synthesize, sentence, self.voice, settings.voice
             )
             for offset in range(0, len(pcm), AUDIO_CHUNK_BYTES):
                 await self.ws.send(pcm[offset : offset + AUDIO_CHUNK_BYTES])

@@ -68,6 +68,11 @@ async def next_json(ws, wait: float = 10.0) -> dict:
                 return json.loads(message)
 
 
+def finals(events: list[dict], kind: str) -> list[dict]:
+    """The final events of ``kind`` ("transcript" or "translate")."""
+    return [e[kind] for e in events if kind in e and e[kind]["final"]]
+
+
 def read_pcm(path: Path) -> bytes:
     with wave.open(str(path)) as clip:
         assert clip.getframerate() == 16000 and clip.getnchannels() == 1

@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 
 
-def espeak_clip(text: str, directory: Path) -> bytes:
-    """``text`` spoken by eSpeak NG (Debian's espeak-ng), as 16 kHz mono s16le PCM."""
+def espeak_clip(text: str, directory: Path, voice: str = "en-us") -> bytes:
+    """``text`` spoken by eSpeak NG (Debian's espeak-ng) in ``voice``, as 16 kHz mono
+    s16le PCM."""
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is not installed: run `make test` to install it")
     path = directory / "clip.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
     import wave
 
     import soxr

@@ -5,12 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 
-from .conftest import DASHWOOD, collect_session, config, open_socket, read_pcm
+from .conftest import DASHWOOD, collect_session, config, finals, open_socket, read_pcm
 from .speech import espeak_clip, rms
-
-
-def finals(events: list[dict], kind: str) -> list[dict]:
-    return [e[kind] for e in events if kind in e and e[kind]["final"]]
 
 
 async def test_english_speech_comes_back_as_spanish_text_and_speech(localvt):

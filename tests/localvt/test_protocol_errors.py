@@ -33,7 +33,7 @@ async def refusal(ws, first: str | bytes) -> dict:
         (config(audio={"sample_rate": 48000}), "only 16000 Hz"),
         (config(audio={"channels": 2}), "only mono"),
         (config(target_language="de-DE"), "Supported: en-US -> es-ES"),
-        (config(source_language="fr-FR"), "Unsupported language pair"),
+        (config(source_language="eo", target_language="gl-ES"), "Unsupported language pair"),
         (config(transcript={"interim": "yes"}), "transcript.interim must be a boolean"),
         (config(vocabulary="one"), "vocabulary must be a list"),
         (config(translation_dictionary=[{"source": 1}]), "translation_dictionary entries"),
@@ -49,6 +49,14 @@ async def test_a_bad_config_is_a_400_that_says_why(localvt, first, words):
 async def test_an_unsupported_pair_names_the_supported_ones(localvt):
     error = await refusal(await open_socket(localvt), config(target_language="de-DE"))
     assert "es-ES" in error["description"] and "fr-FR" in error["description"]
+
+
+async def test_an_unsupported_pair_lists_the_supported_ones_by_source(localvt):
+    unsupported = config(source_language="eo", target_language="gl-ES")
+    error = await refusal(await open_socket(localvt), unsupported)
+    assert error["description"].startswith("Unsupported language pair eo -> gl-ES.")
+    assert "; es-ES -> en-US, fr-FR;" in error["description"]
+    assert "fr-FR -> en-US, es-ES" in error["description"]
 
 
 @pytest.mark.parametrize("key", ["", "session_key_made_up"])

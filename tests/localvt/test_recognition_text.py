@@ -59,6 +59,12 @@ def test_a_vocabulary_term_replaces_the_words_that_sound_like_it():
     )
 
 
+def test_a_vocabulary_term_heard_without_its_accents_gets_them_back_in_spanish():
+    assert apply_vocabulary("Mañana hablamos con Jose Garcia.", ["José García"], language="es") == (
+        "Mañana hablamos con José García."
+    )
+
+
 def _parts(tmp_path, halves):
     parts = []
     for number, half in enumerate(halves, 1):

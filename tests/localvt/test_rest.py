@@ -53,12 +53,13 @@ async def test_a_missing_or_wrong_api_key_is_401(localvt, authorization):
         assert answer.json()["error"]["reason"] == "Unauthorized"
 
 
-async def test_languages_list_what_is_installed(localvt):
+async def test_languages_list_what_is_installed_each_once(localvt):
     body = (await get(localvt, "/voice-translation/languages")).json()
     codes = [item["language_code"] for item in body["data"]]
     assert body["success"] is True
     assert codes[0] == "en-US"
     assert {"es-ES", "ca-ES", "gl-ES", "eo", "fr-FR"} <= set(codes)
+    assert len(codes) == len(set(codes))  # es-ES is a source and a target, listed once
     assert all(set(item) == {"name", "language_code"} for item in body["data"])
 
 

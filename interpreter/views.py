@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from glossaries.models import Glossary
-from interpreter.krisp import KrispError
+from interpreter.krisp import KrispError, Language
 from interpreter.live.limits import BYTES_PER_SECOND
 from interpreter.voice import voice_client
 
@@ -41,12 +41,10 @@ def live_config(request: HttpRequest) -> dict:
     """Everything live.js reads from the page (see docs/protocol.md)."""
     error = ""
     try:
-        languages = [
-            {"code": language.code, "name": language.name}
-            for language in async_to_sync(voice_client().languages)()
-        ]
+        languages = async_to_sync(voice_client().languages)()
     except KrispError as exc:
         error, languages = exc.user_message, []
+    choices = language_choices(languages)
     account = request.account or None
     if account is None:
         error = error or NO_ACCOUNT
@@ -59,8 +57,9 @@ def live_config(request: HttpRequest) -> dict:
         )
     return {
         "ws_path": "/ws/live/",
-        "languages": {"sources": languages, "targets": languages},
-        "defaults": _defaults([language["code"] for language in languages]),
+        "languages": {"sources": choices["sources"], "targets": choices["targets"]},
+        "pairs": choices["pairs"],
+        "defaults": _defaults(choices["pairs"]),
         "voices": VOICES,
         "glossaries": glossaries,
         "backend": settings.VOICE_BACKEND,
@@ -73,9 +72,30 @@ def live_config(request: HttpRequest) -> dict:
     }
 
 
-def _defaults(codes: list[str]) -> dict:
-    """English to Spanish when offered; otherwise the first language to another one."""
-    source = DEFAULT_SOURCE if DEFAULT_SOURCE in codes else (codes[0] if codes else "")
-    others = [code for code in codes if code != source]
-    target = DEFAULT_TARGET if DEFAULT_TARGET in others else (others[0] if others else "")
+def language_choices(languages: list[Language]) -> dict:
+    """The page's sources, targets and the pairs between them.
+
+    A language that does not say what it translates to (Krisp's list) goes to every other
+    one; localvt says, and a target-only language (Esperanto) is not offered as a source.
+    """
+    codes = [language.code for language in languages]
+    pairs = {
+        language.code: [code for code in codes if language.translates_to(code)]
+        for language in languages
+    }
+    pairs = {source: targets for source, targets in pairs.items() if targets}
+    reachable = {target for targets in pairs.values() for target in targets}
+    named = [{"code": language.code, "name": language.name} for language in languages]
+    return {
+        "sources": [item for item in named if item["code"] in pairs],
+        "targets": [item for item in named if item["code"] in reachable],
+        "pairs": pairs,
+    }
+
+
+def _defaults(pairs: dict[str, list[str]]) -> dict:
+    """English to Spanish when offered; otherwise the first source to its first target."""
+    source = DEFAULT_SOURCE if DEFAULT_SOURCE in pairs else next(iter(pairs), "")
+    targets = pairs.get(source, [])
+    target = DEFAULT_TARGET if DEFAULT_TARGET in targets else (targets[0] if targets else "")
     return {"source": source, "target": target, "voice": DEFAULT_VOICE}

@@ -115,10 +115,16 @@ class Engines:
 
     def languages(self) -> list[dict]:
         """The language list the languages endpoint returns: every language of an offered
-        pair, source or target, once (Krisp's list is flat too)."""
+        pair, source or target, once, in Krisp's shape. Each entry also says what it
+        ``translates_to`` (empty for a target only): Krisp's clients ignore a field they
+        don't know, and the web app offers only the pairs that exist."""
         offered = {code for pair in self.routes for code in pair}
         return [
-            {"name": language.name, "language_code": language.code}
+            {
+                "name": language.name,
+                "language_code": language.code,
+                "translates_to": list(self._pairs.get(language.code, ())),
+            }
             for language in LANGUAGES.values()
             if language.code in offered
         ]

@@ -42,10 +42,20 @@ class SessionKey:
 
 @dataclass(frozen=True)
 class Language:
-    """A language the service translates from or to."""
+    """A language the service translates from or to.
+
+    ``targets`` is what it can be translated to, when the service says so: Krisp's list
+    does not (any listed language to any other), localvt's adds ``translates_to``,
+    because it serves only the pairs whose models are installed.
+    """
 
     code: str
     name: str
+    targets: tuple[str, ...] | None = None
+
+    def translates_to(self, code: str) -> bool:
+        """True when speech in this language can be translated into ``code``."""
+        return code != self.code if self.targets is None else code in self.targets
 
 
 def validate_ttl(ttl_minutes: int) -> int:
@@ -118,7 +128,7 @@ class KrispRest:
                 continue
             code = item["language_code"]
             name = item.get("name") if isinstance(item.get("name"), str) else code
-            languages.append(Language(code=code, name=name))
+            languages.append(Language(code=code, name=name, targets=_targets(item)))
         return languages
 
     async def _get(self, path: str, *, params: dict | None, authorization: str) -> dict:
@@ -159,3 +169,11 @@ def _http_error(path: str, response: httpx.Response):
         response.reason_phrase,
         description or f"{path} answered HTTP {response.status_code}",
     )
+
+
+def _targets(item: dict) -> tuple[str, ...] | None:
+    """A language entry's ``translates_to`` codes, or None when it does not say."""
+    targets = item.get("translates_to")
+    if not isinstance(targets, list):
+        return None
+    return tuple(code for code in targets if isinstance(code, str))

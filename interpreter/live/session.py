@@ -251,8 +251,13 @@ class LiveSession:
             languages = await voice_client().languages()
         except KrispError as exc:
             raise Refusal("service_unavailable", exc.user_message) from None
-        offered = {language.code for language in languages}
-        if not {request.source_language, request.target_language} <= offered:
+        offered = {language.code: language for language in languages}
+        source = offered.get(request.source_language)
+        if (
+            source is None
+            or request.target_language not in offered
+            or not source.translates_to(request.target_language)
+        ):
             raise Refusal("bad_request", protocol.PAIR_NOT_OFFERED)
 
     async def _relay(self, stream: KrispStream) -> None:

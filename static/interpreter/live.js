@@ -7,6 +7,7 @@
 // #live-root (mirrored on <html>): idle, connecting, live, reconnecting, ended, error.
 
 import { canCaptureTabAudio } from "./capabilities.js";
+import { chooseTarget, offeredTargets } from "./language-pairs.js";
 
 const root = document.getElementById("live-root");
 const config = readConfig();
@@ -162,10 +163,17 @@ function setupLanguages() {
   const defaults = config.defaults || {};
   const asItems = (list) => (Array.isArray(list) ? list : []).map((l) => ({ value: l.code, label: l.name || l.code }));
   fillSelect(ui.sourceLanguage, asItems(languages.sources), defaults.source);
-  fillSelect(ui.targetLanguage, asItems(languages.targets), defaults.target);
+  fillTargets(defaults.target);
   const voices = Array.isArray(config.voices) ? config.voices : [];
   fillSelect(ui.voice, voices.map((v) => ({ value: v.code, label: v.name || v.code })), defaults.voice);
   updateGlossaries();
+}
+
+// Only the targets the chosen source translates to, keeping the chosen one if it still is.
+function fillTargets(preferred) {
+  const offered = offeredTargets(config.languages?.targets, config.pairs, ui.sourceLanguage.value);
+  const items = offered.map((l) => ({ value: l.code, label: l.name || l.code }));
+  fillSelect(ui.targetLanguage, items, chooseTarget(offered, preferred));
 }
 
 function updateGlossaries() {
@@ -965,7 +973,10 @@ function init() {
 
   ui.form.addEventListener("submit", (event) => event.preventDefault());
   for (const radio of ui.sourceRadios) radio.addEventListener("change", updateSourceFields);
-  ui.sourceLanguage.addEventListener("change", updateGlossaries);
+  ui.sourceLanguage.addEventListener("change", () => {
+    fillTargets(ui.targetLanguage.value);
+    updateGlossaries();
+  });
   ui.targetLanguage.addEventListener("change", updateGlossaries);
   ui.volume.addEventListener("input", () => {
     applyVolume(session);

@@ -108,6 +108,16 @@ async def test_it_lists_languages_with_the_documented_header(fake):
     assert [lang.code for lang in languages] == ["en-US", "es-ES", "fr-FR"]
 
 
+async def test_a_language_says_what_it_translates_to_only_when_the_service_does(fake):
+    fake.languages = [
+        {"name": "English", "language_code": "en-US", "translates_to": ["es-ES", 7]},
+        {"name": "Esperanto", "language_code": "eo", "translates_to": []},
+        {"name": "Spanish", "language_code": "es-ES"},
+    ]
+    languages = await make_client(fake).languages()
+    assert [lang.targets for lang in languages] == [("es-ES",), (), None]
+
+
 async def test_languages_are_cached_for_a_short_time(fake):
     client = make_client(fake, languages_ttl_seconds=60)
     await client.languages()

@@ -57,6 +57,12 @@ async def test_the_page_carries_everything_live_js_needs(fake, alice_client, alp
     assert live_config(page) == {
         "ws_path": "/ws/live/",
         "languages": {"sources": languages, "targets": languages},
+        # Krisp's list does not say which pairs exist: any language to any other.
+        "pairs": {
+            "en-US": ["es-ES", "fr-FR"],
+            "es-ES": ["en-US", "fr-FR"],
+            "fr-FR": ["en-US", "es-ES"],
+        },
         "defaults": {"source": "en-US", "target": "es-ES", "voice": "female"},
         "voices": [{"code": "female", "name": "Female"}, {"code": "male", "name": "Male"}],
         "glossaries": [],
@@ -79,6 +85,23 @@ async def test_without_spanish_the_target_is_the_first_other_language(fake, alic
     assert config["defaults"] == {"source": "en-US", "target": "fr-FR", "voice": "female"}
 
 
+async def test_only_the_pairs_the_service_names_are_offered(fake, alice_client, alpha):
+    fake.languages = [
+        {"name": "Esperanto", "language_code": "eo", "translates_to": []},
+        {"name": "Spanish (Spain)", "language_code": "es-ES", "translates_to": ["en-US"]},
+        {"name": "English (United States)", "language_code": "en-US", "translates_to": ["eo"]},
+        {"name": "Catalan", "language_code": "ca-ES", "translates_to": []},
+    ]
+
+    config = live_config(await sync_to_async(alice_client.get)("/live/"))
+
+    assert [item["code"] for item in config["languages"]["sources"]] == ["es-ES", "en-US"]
+    assert [item["code"] for item in config["languages"]["targets"]] == ["eo", "en-US"]
+    assert config["pairs"] == {"es-ES": ["en-US"], "en-US": ["eo"]}
+    # English is the default source; Spanish is not one of its targets here.
+    assert config["defaults"] == {"source": "en-US", "target": "eo", "voice": "female"}
+
+
 def test_the_page_says_so_when_the_service_is_down(service_down, alice_client):
     page = alice_client.get("/live/")
 
@@ -86,6 +109,7 @@ def test_the_page_says_so_when_the_service_is_down(service_down, alice_client):
     assert page.status_code == 200
     assert config["error"] == KrispConnectionError.user_message
     assert config["languages"] == {"sources": [], "targets": []}
+    assert config["pairs"] == {}
     assert config["defaults"] == {"source": "", "target": "", "voice": "female"}
 
 

@@ -46,6 +46,20 @@ async def test_a_start_with_bad_choices_is_refused(
     assert fake.connections == []
 
 
+async def test_a_pair_the_service_does_not_translate_is_refused(fake, open_browser, alice_cookie):
+    fake.languages = [
+        {"name": "English", "language_code": "en-US", "translates_to": ["fr-FR"]},
+        {"name": "Spanish", "language_code": "es-ES", "translates_to": ["en-US"]},
+        {"name": "French", "language_code": "fr-FR", "translates_to": []},
+    ]
+    browser = await open_browser(alice_cookie)
+
+    await browser.send(START)  # English to Spanish: both listed, but not a pair
+
+    await refused(browser, protocol.PAIR_NOT_OFFERED)
+    assert fake.connections == []
+
+
 async def test_another_accounts_glossary_is_refused(
     fake, open_browser, alice_cookie, beta, make_glossary
 ):

@@ -60,7 +60,15 @@ async def test_languages_list_what_is_installed_each_once(localvt):
     assert codes[0] == "en-US"
     assert {"es-ES", "ca-ES", "gl-ES", "eo", "fr-FR"} <= set(codes)
     assert len(codes) == len(set(codes))  # es-ES is a source and a target, listed once
-    assert all(set(item) == {"name", "language_code"} for item in body["data"])
+    assert all(set(item) == {"name", "language_code", "translates_to"} for item in body["data"])
+
+
+async def test_each_language_says_what_it_translates_to(localvt):
+    body = (await get(localvt, "/voice-translation/languages")).json()
+    translates_to = {item["language_code"]: item["translates_to"] for item in body["data"]}
+    assert {"es-ES", "fr-FR"} <= set(translates_to["en-US"])
+    assert "en-US" in translates_to["es-ES"]
+    assert translates_to["eo"] == []  # Whisper can't hear Esperanto: a target only
 
 
 async def test_an_unknown_path_is_404(localvt):

@@ -1,11 +1,12 @@
 """One voice-translation stream: config first, wait for ready, then PCM both ways.
 
 A stream owns its WebSocket, a sender task and a reader (supervisor) task. Audio given to
-:meth:`KrispStream.send_audio` goes into a bounded buffer that the sender drains, so a
-caller never waits on the network; while the connection is down the buffer holds the last
-few seconds, and past its bound the oldest audio is dropped and counted. When the
-connection drops, the supervisor reconnects with jittered exponential backoff, sends the
-config again, waits for ready, and reports both steps as events.
+:meth:`KrispStream.send_audio` goes out at once when the socket is idle, and otherwise into
+a bounded buffer that the sender drains, so a caller never waits on the network; while the
+connection is down the buffer holds the last few seconds, and past its bound the oldest
+audio is dropped and counted. When the connection drops, the supervisor reconnects with
+jittered exponential backoff, sends the config again, waits for ready, and reports both
+steps as events.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.protocol import State
 
 from .config import SessionConfig
 from .errors import (
@@ -50,6 +52,8 @@ BYTES_PER_SECOND = 16000 * 2
 
 # ``key_provider(refresh)`` returns a session key; ``refresh=True`` asks for a new one.
 KeyProvider = Callable[[bool], Awaitable[str]]
+# Where :meth:`KrispStream.deliver_audio` sends each frame of translated speech.
+AudioSink = Callable[[bytes], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class KrispStream:
         self.config = config
         self.options = options or StreamOptions()
         self._key_provider = key_provider
+        self._audio_sink: AudioSink = self._queue_audio
         self._ws_url = ws_url
         self._ws: ClientConnection | None = None
         self._connected = asyncio.Event()
@@ -150,6 +155,8 @@ class KrispStream:
             raise ValueError("PCM must be whole 16-bit samples (an even number of bytes)")
         if not pcm:
             return
+        if self._send_now(pcm):
+            return
         self._sequence += 1
         self._buffer.append((self._sequence, bytes(pcm)))
         self._buffered_bytes += len(pcm)
@@ -159,6 +166,41 @@ class KrispStream:
             if sequence != self._sending:
                 self.dropped_bytes += len(dropped)
         self._audio_waiting.set()
+
+    def _send_now(self, pcm: bytes) -> bool:
+        """Write ``pcm`` to the socket now if nothing is ahead of it and the socket is idle.
+
+        Most frames arrive while the buffer is empty and the socket's write buffer too; for
+        them, waking the sender task (and going through ``send()``'s flow control) cost more
+        than the write itself, 50 times a second per session. Writing a frame into the
+        protocol and then onto the transport is what ``send()`` does without suspending, so
+        this never waits either. Anything queued, in flight or unsent keeps the slow path,
+        which preserves order and the buffer's bound and drop counting.
+        """
+        ws = self._ws
+        if self._buffer or self._sending or not self._connected.is_set():
+            return False
+        transport = ws.transport
+        if ws.state is not State.OPEN or transport.is_closing():
+            return False
+        if transport.get_write_buffer_size():
+            return False
+        ws.protocol.send_binary(pcm)
+        ws.send_data()
+        self.bytes_sent += len(pcm)
+        return True
+
+    def deliver_audio(self, sink: AudioSink) -> None:
+        """Hand each later frame of translated speech to ``sink`` instead of the event queue.
+
+        The reader awaits ``sink(pcm)`` as each frame arrives, which saves a queue and a
+        task switch per frame; audio then no longer waits behind text events still in the
+        queue. Call it right after the stream opens, before awaiting anything: it refuses
+        once audio has arrived, so no frame is ever left behind in the queue.
+        """
+        if self.bytes_received:
+            raise RuntimeError("deliver_audio() must be called before any audio arrives")
+        self._audio_sink = sink
 
     @property
     def buffered_seconds(self) -> float:
@@ -293,7 +335,7 @@ class KrispStream:
                 if isinstance(message, bytes):
                     if message:
                         self.bytes_received += len(message)
-                        await self._put(Audio(message))
+                        await self._audio_sink(message)
                     continue
                 event = parse_text_frame(message)
                 if isinstance(event, Transcript | Translation):
@@ -373,6 +415,9 @@ class KrispStream:
 
     async def _put(self, event: Event) -> None:
         await self._events.put(event)
+
+    async def _queue_audio(self, pcm: bytes) -> None:
+        await self._put(Audio(pcm))
 
     def _end(self, error: KrispError | None) -> None:
         """Mark the stream over once; wake a reader waiting on an empty queue."""

@@ -1,9 +1,10 @@
 """One browser's live session, from its start message to its ended event.
 
 The session runs as one task per connection, so the consumer keeps reading frames while
-the service connects. Browser audio goes straight into the stream's bounded buffer (which
-never waits on the network); service events come back through a second task, bounded by
-the stream's event queue; a third saves the audio counters every few seconds. A stop, the
+the service connects. Browser audio goes straight to the stream (out at once, or into its
+bounded buffer; never waiting on the network); translated speech comes back from the
+stream's reader straight to the page; text events come back through a second task, bounded
+by the stream's event queue; a third saves the audio counters every few seconds. A stop, the
 length limit, a fatal refusal or a service failure ends the session; so does cancellation
 when the browser goes away, which still marks the row ended.
 """
@@ -23,7 +24,6 @@ from django.urls import reverse
 
 from accounts.models import Account
 from interpreter.krisp import (
-    Audio,
     DictionaryTerm,
     KrispError,
     KrispStream,
@@ -262,6 +262,7 @@ class LiveSession:
 
     async def _relay(self, stream: KrispStream) -> None:
         """Relay until the session should end; raises what ended it, if it failed."""
+        stream.deliver_audio(self._forward_audio)  # before any await: the stream just opened
         loop = asyncio.get_running_loop()
         self._stream = stream
         self._pacer = AudioPacer()
@@ -307,10 +308,7 @@ class LiveSession:
         loop = asyncio.get_running_loop()
         async for event in stream:
             self._last_event = loop.time()
-            if isinstance(event, Audio):
-                self.audio_out += len(event.pcm) / BYTES_PER_SECOND
-                await self._send_audio(event.pcm)
-            elif isinstance(event, Transcript):
+            if isinstance(event, Transcript):
                 await self._send(
                     {
                         "type": "transcript",
@@ -347,6 +345,12 @@ class LiveSession:
             elif isinstance(event, ServiceError):
                 code = protocol.service_error_code(event.error)
                 await self._send(error_event(code, event.error.user_message, fatal=False))
+
+    async def _forward_audio(self, pcm: bytes) -> None:
+        """Translated speech, from the stream's reader to the page as each frame arrives."""
+        self._last_event = asyncio.get_running_loop().time()
+        self.audio_out += len(pcm) / BYTES_PER_SECOND
+        await self._to_page(bytes_data=pcm)
 
     async def _save_periodically(self) -> None:
         while True:
@@ -387,9 +391,6 @@ class LiveSession:
 
     async def _send(self, message: dict) -> None:
         await self._to_page(text_data=json.dumps(message))
-
-    async def _send_audio(self, pcm: bytes) -> None:
-        await self._to_page(bytes_data=pcm)
 
     async def _to_page(self, **frame) -> None:
         """Send to the page; a page that has just gone is not the session's failure (its

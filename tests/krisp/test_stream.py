@@ -28,6 +28,15 @@ from tests.fakekrisp import transcript
 from .conftest import FAST, FRAME, make_client, spanish
 
 
+async def eventually(check, seconds: float = 5.0) -> None:
+    """Wait until ``check()`` is true, polling; fails after ``seconds``."""
+    async with asyncio.timeout(seconds):
+        while True:
+            if check():
+                return
+            await asyncio.sleep(0.01)
+
+
 async def collect(stream, count: int) -> list:
     events = []
 
@@ -69,6 +78,64 @@ async def test_events_and_audio_come_back_typed(fake):
         Translation("enunciado 1", True, "u1", reference_id="session-42"),
     ]
     assert stream.bytes_sent == len(FRAME) * 20
+
+
+async def test_audio_goes_out_at_once_when_the_socket_is_idle(fake):
+    async with make_client(fake).stream(spanish()) as stream:
+        stream.send_audio(FRAME)
+        # Written before this task yielded: no sender task had a chance to run.
+        assert stream.bytes_sent == len(FRAME)
+        assert stream.buffered_seconds == 0
+        (event,) = await collect(stream, 1)
+    assert event == Audio(FRAME)
+
+
+async def test_behind_a_busy_socket_audio_waits_in_the_buffer_and_keeps_its_order(fake):
+    fake.behaviour = fakekrisp.scripted({"type": "ready"}, 0.5)  # reads nothing for 0.5 s
+    big = b"\x00\x00" * 16000
+    marks = [bytes([n, 0]) * 320 for n in (1, 2, 3)]
+    async with make_client(fake).stream(spanish()) as stream:
+        sent = 0
+        while not stream.buffered_seconds:  # out at once until the socket backs up
+            stream.send_audio(big)
+            sent += 1
+            assert sent < 5000, "the socket never backed up"
+        for mark in marks:
+            stream.send_audio(mark)
+        assert sent > 1
+        assert stream.buffered_seconds == (len(big) + 3 * len(FRAME)) / 32000
+        conn = fake.connections[0]
+        expected = big * sent + b"".join(marks)
+        await eventually(lambda: len(conn.audio) >= len(expected))
+    assert bytes(conn.audio) == expected
+    assert stream.dropped_bytes == 0
+
+
+async def test_delivered_audio_skips_the_event_queue(fake):
+    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=10)
+    heard = []
+
+    async def sink(pcm: bytes) -> None:
+        heard.append(pcm)
+
+    async with make_client(fake).stream(spanish()) as stream:
+        stream.deliver_audio(sink)
+        stream.send_audio(FRAME)
+        stream.send_audio(FRAME)
+        events = await collect(stream, 2)
+    assert heard == [FRAME, FRAME]
+    assert [type(e) for e in events] == [Transcript, Translation]
+
+
+async def test_audio_cannot_be_redirected_once_some_arrived(fake):
+    async def sink(pcm: bytes) -> None:
+        raise AssertionError("not called")
+
+    async with make_client(fake).stream(spanish()) as stream:
+        stream.send_audio(FRAME)
+        await collect(stream, 1)
+        with pytest.raises(RuntimeError, match="before any audio"):
+            stream.deliver_audio(sink)
 
 
 async def test_audio_waits_for_ready(fake):

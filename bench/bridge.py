@@ -35,11 +35,7 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
-import platform
-import secrets
 import shutil
-import signal
-import socket
 import struct
 import subprocess
 import sys
@@ -52,23 +48,26 @@ from urllib.parse import quote
 import numpy as np
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.ports import free_port  # noqa: E402  (needs the project root on the path)
+from bench.common import (  # the project root, just put on the path
+    FRAME_BYTES,
+    FRAME_SECONDS,
+    ROOT,
+    START,
+    cpu_seconds,
+    krisp_env,
+    machine,
+    server_env,
+    start_daphne,
+    start_peer,
+    stop_processes,
+    until_terminated,
+)
 
-FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le, what live.js sends
-FRAME_SECONDS = 0.02
 HEADER = struct.Struct("<Id")  # sequence number, perf_counter() at send
 PADDING = b"\0" * (FRAME_BYTES - HEADER.size)
 SLOTS = 20  # sessions are spread over 20 send phases, 1 ms apart, like unsynchronised pages
-START = {
-    "type": "start",
-    "source_language": "en-US",
-    "target_language": "es-ES",
-    "voice": "female",
-    "glossary": None,
-}
 CONNECT_CONCURRENCY = 20
 READY_TIMEOUT = 60.0
 GRACE_SECONDS = 3.0  # how long echoes of the last frames are waited for
@@ -86,35 +85,11 @@ TARGET_CPU_RATIO = 1.5
 # ------------------------------------------------------------------ helper processes
 
 
-def run_peer() -> None:
-    """``bridge.py _peer``: the fake Krisp echo peer; prints its port, runs until SIGTERM."""
-    import tests.fakekrisp as fakekrisp
-
-    # The fake records every frame for tests to inspect; over a benchmark that is hundreds
-    # of megabytes and per-frame work neither real service does. Keep the echo only.
-    fakekrisp.Connection._record = lambda self, message: None
-
-    async def main() -> None:
-        inner = fakekrisp.echo(frames_per_utterance=10**9)
-        fake = fakekrisp.FakeKrisp()
-
-        async def behaviour(conn) -> None:
-            try:
-                await inner(conn)
-            finally:
-                with contextlib.suppress(ValueError):
-                    fake.connections.remove(conn)
-
-        fake.behaviour = behaviour
-        async with fake:
-            print(f"PORT {fake.port}", flush=True)
-            await _until_terminated()
-
-    asyncio.run(main())
-
-
-def run_relay(api_base: str, ws_url: str, api_key: str) -> None:
-    """``bridge.py _relay``: the bare relay; prints its port, runs until SIGTERM."""
+def run_relay() -> None:
+    """``bridge.py _relay``: the bare relay to the peer the ``KRISP_*`` variables name;
+    prints its port, runs until SIGTERM."""
+    api_base, ws_url = os.environ["KRISP_API_BASE"], os.environ["KRISP_WS_URL"]
+    api_key = os.environ["KRISP_API_KEY"]
     import httpx
     from websockets.asyncio.client import connect
     from websockets.asyncio.server import serve
@@ -167,7 +142,7 @@ def run_relay(api_base: str, ws_url: str, api_key: str) -> None:
 
         async with serve(handler, "127.0.0.1", 0, compression=None, max_size=None) as server:
             print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
-            await _until_terminated()
+            await until_terminated()
 
     asyncio.run(main())
 
@@ -199,14 +174,6 @@ def run_setup(count: int) -> None:
         session.create()
         cookies.append(session.session_key)
     print("COOKIES " + json.dumps(cookies), flush=True)
-
-
-async def _until_terminated() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
 
 
 # ------------------------------------------------------------------ simulated browsers
@@ -378,24 +345,14 @@ class Round:
 
 
 class Harness:
+    """The helper processes of one run, their logs, and the environment they share."""
+
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.procs: list[subprocess.Popen] = []
         self.logs: dict[str, Path] = {}
-        self.env = os.environ.copy()
-        self.env.update(
-            {
-                "DEBUG": "true",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-                "ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "REDIS_URL": "",
-                "LIVE_MAX_SESSIONS_PER_USER": "100000",
-                "LIVE_STARTS_PER_MINUTE": "100000",
-                "PYTHONPATH": os.pathsep.join(
-                    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-                ),
-            }
+        self.env = server_env(
+            tmp, LIVE_MAX_SESSIONS_PER_USER="100000", LIVE_STARTS_PER_MINUTE="100000"
         )
 
     def run(self, *args: str) -> str:
@@ -406,25 +363,34 @@ class Harness:
             raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def spawn(self, name: str, args: list[str], port_line: bool) -> tuple[psutil.Process, int]:
-        log = self.tmp / f"{name}.log"
-        self.logs[name] = log
-        proc = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.PIPE if port_line else log.open("w"),
-            stderr=log.open("w") if port_line else subprocess.STDOUT,
-            text=True,
-        )
+    def start_peer(self) -> tuple[psutil.Process, int]:
+        """The fake Krisp echo peer, never ending an utterance (partials only)."""
+        proc, port = start_peer(self.env, self._log("peer"), frames_per_utterance=10**9)
+        return self._track(proc), port
+
+    def start_daphne(self, app: str) -> tuple[psutil.Process, int]:
+        proc, port = start_daphne(self.env, self._log("daphne"), app)
+        return self._track(proc), port
+
+    def spawn(self, name: str, args: list[str]) -> tuple[psutil.Process, int]:
+        """Start a helper that prints ``PORT <n>`` once it listens."""
+        with self._log(name).open("w") as errors:
+            proc = subprocess.Popen(
+                args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=errors, text=True
+            )
+        tracked = self._track(proc)
+        line = proc.stdout.readline()
+        if not line.startswith("PORT "):
+            raise SystemExit(f"{name} did not start:\n{self.tail(name)}")
+        return tracked, int(line.split()[1])
+
+    def _log(self, name: str) -> Path:
+        self.logs[name] = self.tmp / f"{name}.log"
+        return self.logs[name]
+
+    def _track(self, proc: subprocess.Popen) -> psutil.Process:
         self.procs.append(proc)
-        port = 0
-        if port_line:
-            line = proc.stdout.readline()
-            if not line.startswith("PORT "):
-                raise SystemExit(f"{name} did not start:\n{self.tail(name)}")
-            port = int(line.split()[1])
-        return psutil.Process(proc.pid), port
+        return psutil.Process(proc.pid)
 
     def tail(self, name: str, lines: int = 40) -> str:
         log = self.logs.get(name)
@@ -436,31 +402,7 @@ class Harness:
         return all(proc.poll() is None for proc in self.procs)
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self.procs:
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_for_port(port: int, proc: psutil.Process, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE:
-            raise SystemExit("daphne exited during start-up")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"daphne did not listen on {port} within {seconds:g} s")
-
-
-def cpu_seconds(proc: psutil.Process) -> float:
-    times = proc.cpu_times()
-    return times.user + times.system
+        stop_processes(self.procs)
 
 
 def busy_fraction(before, after) -> float:
@@ -542,14 +484,6 @@ def ms(value: float) -> str:
     if np.isinf(value):
         return "lost"
     return f"{value:.2f}"
-
-
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
 
 
 def report(results: dict[tuple[str, int], Round], counts: list[int], seconds: float) -> bool:
@@ -681,10 +615,7 @@ def main() -> int:
 
     started = time.monotonic()
     load_before = os.getloadavg()
-    print(
-        f"Machine: {os.cpu_count()} CPUs ({cpu_model()}); "
-        f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}"
-    )
+    print(machine())
     tmp = Path(tempfile.mkdtemp(prefix="bench-bridge-"))
     harness = Harness(tmp)
     me = str(Path(__file__).resolve())
@@ -694,27 +625,10 @@ def main() -> int:
         output = harness.run(me, "_setup", str(max(counts)))
         cookies = json.loads(output.split("COOKIES ", 1)[1])
 
-        from tests.fakekrisp import API_KEY
-
-        peer, peer_port = harness.spawn("peer", [sys.executable, me, "_peer"], True)
-        api_base = f"http://127.0.0.1:{peer_port}/v2/sdk"
-        ws_url = f"ws://127.0.0.1:{peer_port}/vt"
-        harness.env.update(
-            {"KRISP_API_KEY": API_KEY, "KRISP_API_BASE": api_base, "KRISP_WS_URL": ws_url}
-        )
-        daphne_port = free_port()
-        daphne_bin = Path(sys.executable).parent / "daphne"
-        if not daphne_bin.exists():
-            daphne_bin = ROOT / ".venv" / "bin" / "daphne"
-        daphne, _ = harness.spawn(
-            "daphne",
-            [str(daphne_bin), "-b", "127.0.0.1", "-p", str(daphne_port), args.asgi_app],
-            False,
-        )
-        wait_for_port(daphne_port, daphne)
-        relay, relay_port = harness.spawn(
-            "relay", [sys.executable, me, "_relay", api_base, ws_url, API_KEY], True
-        )
+        peer, peer_port = harness.start_peer()
+        harness.env.update(krisp_env(peer_port))
+        daphne, daphne_port = harness.start_daphne(args.asgi_app)
+        relay, relay_port = harness.spawn("relay", [sys.executable, me, "_relay"])
         systems = {
             "bridge": (f"ws://127.0.0.1:{daphne_port}/ws/live/", daphne),
             "relay": (f"ws://127.0.0.1:{relay_port}/", relay),
@@ -781,10 +695,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "_peer":
-        run_peer()
-    elif len(sys.argv) > 1 and sys.argv[1] == "_relay":
-        run_relay(*sys.argv[2:5])
+    if len(sys.argv) > 1 and sys.argv[1] == "_relay":
+        run_relay()
     elif len(sys.argv) > 1 and sys.argv[1] == "_setup":
         run_setup(int(sys.argv[2]))
     else:

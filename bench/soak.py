@@ -35,12 +35,9 @@ import collections
 import contextlib
 import json
 import os
-import platform
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,72 +46,27 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.ports import free_port  # noqa: E402  (needs the project root on the path)
+from bench.common import (  # the project root, just put on the path
+    ASGI_APP,
+    FRAME_BYTES,
+    FRAME_SECONDS,
+    START,
+    cpu_seconds,
+    krisp_env,
+    machine,
+    server_env,
+    start_daphne,
+    start_peer,
+    stop_processes,
+)
 
-FRAME = b"\x01\x00" * 320  # 20 ms of 16 kHz mono s16le, what live.js sends
-FRAME_SECONDS = 0.02
+FRAME = b"\x01\x00" * (FRAME_BYTES // 2)  # 20 ms of 16 kHz mono s16le, what live.js sends
 SAMPLE_EVERY = 30.0
-ASGI_APP = "interpreter.asgi:application"
-SECRET_KEY = "soak-bench-only-not-a-secret"
-START = {
-    "type": "start",
-    "source_language": "en-US",
-    "target_language": "es-ES",
-    "voice": "female",
-    "glossary": None,
-}
-
-
-# ------------------------------------------------------------------ the fake peer process
-
-
-def run_peer(frames_per_utterance: int) -> None:
-    """``soak.py --peer``: serve a FakeKrisp echo peer and print its port; run until killed."""
-    from tests.fakekrisp import FakeKrisp, echo
-
-    async def serve() -> None:
-        async with FakeKrisp(echo(frames_per_utterance=frames_per_utterance)) as peer:
-            print(peer.port, flush=True)
-            await asyncio.Event().wait()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
 
 
 # ------------------------------------------------------------------ setup
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        if proc.poll() is not None:
-            raise SystemExit(f"daphne exited during start-up:\n{log.read_text()[-3000:]}")
-        if time.monotonic() > deadline:
-            raise SystemExit(f"daphne did not listen on {port} within {seconds:.0f} s")
-        time.sleep(0.1)
-
-
-def server_env(workdir: Path) -> dict[str, str]:
-    """The environment shared by this process's Django and daphne's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KRISP_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="interpreter.settings",
-        DEBUG="true",
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"sqlite:///{workdir / 'soak.sqlite3'}",
-        REDIS_URL="",  # blank: the in-memory channel layer, even if .env names a Redis
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def prepare_database(count: int) -> list[str]:
@@ -285,8 +237,7 @@ async def sample_rss(proc: psutil.Process, began: float, samples: list, stop: as
     loop = asyncio.get_running_loop()
     n = 0
     while True:
-        cpu = proc.cpu_times()
-        samples.append((loop.time() - began, proc.memory_info().rss, cpu.user + cpu.system))
+        samples.append((loop.time() - began, proc.memory_info().rss, cpu_seconds(proc)))
         n += 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), began + n * SAMPLE_EVERY - loop.time())
@@ -315,8 +266,7 @@ async def soak(args, port: int, cookies: list[str], proc: psutil.Process) -> tup
     await asyncio.sleep(1)  # let the last rows be written
     stop.set()
     await sampler
-    cpu = proc.cpu_times()
-    samples.append((loop.time() - began, proc.memory_info().rss, cpu.user + cpu.system))
+    samples.append((loop.time() - began, proc.memory_info().rss, cpu_seconds(proc)))
     return totals, samples
 
 
@@ -343,14 +293,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def cpu_model() -> str:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
 def log_errors(log: Path) -> list[str]:
     lines = log.read_text(errors="replace").splitlines()
     return [line for line in lines if " ERROR " in line or line.startswith("Traceback")]
@@ -360,11 +302,7 @@ def report(args, totals: Totals, samples: list, db: dict, log_problems: list[str
     mib = 2**20
     print()
     print(f"Soak: {args.sessions} pages for {args.seconds:.0f} s, sessions of ~{args.cycle:.0f} s")
-    print(
-        f"Machine: {os.cpu_count()} CPUs, {cpu_model()}, load average "
-        + " ".join(f"{x:.2f}" for x in os.getloadavg())
-        + f", Python {platform.python_version()}"
-    )
+    print(machine())
     print(f"Wall time: {wall:.1f} s")
     print(
         f"Sessions: {totals.sessions_started} got ready, {totals.sessions_ended} ended "
@@ -463,60 +401,24 @@ def main() -> int:
         "--app", default=ASGI_APP, help="the ASGI application daphne serves (module:attribute)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--peer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.peer:
-        run_peer(args.frames_per_utterance)
-        return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="interpreter-soak-"))
-    env = server_env(workdir)
+    env = server_env(workdir, LOG_LEVEL="WARNING")
     for name in [k for k in os.environ if k not in env]:
         del os.environ[name]  # this process's Django reads the same settings as daphne's
     os.environ.update(env)
-    children: list[subprocess.Popen] = []
+    children = []
     ok = False
     try:
         print(f"Preparing {args.sessions} users in {workdir} …", flush=True)
         cookies = prepare_database(args.sessions)
 
-        peer = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--peer",
-                "--frames-per-utterance",
-                str(args.frames_per_utterance),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-        )
+        peer, peer_port = start_peer(env, workdir / "peer.log", args.frames_per_utterance)
         children.append(peer)
-        peer_port = int(peer.stdout.readline() or 0)
-        if not peer_port:
-            raise SystemExit("the fake Krisp peer did not start")
-
-        from tests.fakekrisp import API_KEY
-
-        port = free_port()
         log = workdir / "daphne.log"
-        daphne_env = dict(
-            env,
-            KRISP_API_KEY=API_KEY,
-            KRISP_API_BASE=f"http://127.0.0.1:{peer_port}/v2/sdk",
-            KRISP_WS_URL=f"ws://127.0.0.1:{peer_port}/vt",
-        )
-        with log.open("wb") as out:
-            daphne = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), args.app],
-                cwd=ROOT,
-                env=daphne_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        daphne, port = start_daphne(env | krisp_env(peer_port), log, args.app)
         children.append(daphne)
-        wait_for_port(port, daphne, log)
         print(
             f"daphne pid {daphne.pid} on 127.0.0.1:{port}, fake Krisp on {peer_port}; "
             f"soaking for {args.seconds:.0f} s …",
@@ -530,19 +432,11 @@ def main() -> int:
             totals.errors.append(f"daphne exited with {daphne.returncode}")
         ok = report(args, totals, samples, database_figures(), log_errors(log), wall)
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop_processes(children)
         if ok and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
         else:
-            print(f"Kept {workdir} (daphne.log, soak.sqlite3)")
+            print(f"Kept {workdir} (daphne.log, peer.log, db.sqlite3)")
     return 0 if ok else 1
 
 

@@ -21,10 +21,13 @@ The report gives errors (error events, unexpected closes, sessions not ended
 sent and echoed, the echo round trip (p50/p99/max), events received by type, daphne's RSS
 at the start, every 30 s and at the end, and the sessions in the database (completed,
 failed, still running) with their utterances. It fails when there is any error, or when
-daphne's RSS at the end is more than ``--max-rss-growth`` (default 20 %) above its RSS
-after the first minute (after the last sample when the run is shorter).
+daphne's RSS at the end is more than ``--max-rss-growth`` (default 5 %) above its RSS half
+way through: memory must be flat over the second half. The first half is warm-up: with 50
+pages cycling sessions, daphne's RSS rises for about four minutes (allocator pools, caches,
+DEBUG's bounded query log) and then stays level (docs/benchmarks.md), so the default run
+is ten minutes; a leak shows as growth in the second half.
 
-    .venv/bin/python bench/soak.py [--sessions 50] [--seconds 300] [--cycle 60]
+    .venv/bin/python bench/soak.py [--sessions 50] [--seconds 600] [--cycle 60]
 """
 
 from __future__ import annotations
@@ -339,9 +342,10 @@ def report(args, totals: Totals, samples: list, db: dict, log_problems: list[str
         print(f"  {at:6.1f} s  {rss / mib:7.1f}{busy}")
         previous = (at, rss, cpu)
     start_rss = samples[0][1]
-    # The baseline: the sample at (or just after) one minute, else the last periodic one.
+    # The baseline: the sample at (or just after) half the run, else the last periodic one.
     periodic = samples[:-1] or samples
-    baseline_at, baseline = next(((a, r) for a, r, _ in periodic if a >= 59), periodic[-1][:2])
+    half = args.seconds / 2 - 1
+    baseline_at, baseline = next(((a, r) for a, r, _ in periodic if a >= half), periodic[-1][:2])
     end_rss = samples[-1][1]
     growth = end_rss / baseline - 1
     print(
@@ -388,7 +392,7 @@ def report(args, totals: Totals, samples: list, db: dict, log_problems: list[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=50, help="simultaneous pages")
-    parser.add_argument("--seconds", type=float, default=300, help="how long the soak runs")
+    parser.add_argument("--seconds", type=float, default=600, help="how long the soak runs")
     parser.add_argument("--cycle", type=float, default=60, help="seconds per session")
     parser.add_argument(
         "--frames-per-utterance",
@@ -396,7 +400,12 @@ def main() -> int:
         default=25,
         help="the peer's final transcript and translation every N frames (25: every 0.5 s)",
     )
-    parser.add_argument("--max-rss-growth", type=float, default=0.20)
+    parser.add_argument(
+        "--max-rss-growth",
+        type=float,
+        default=0.05,
+        help="largest RSS growth allowed over the second half of the run (0.05: 5 %%)",
+    )
     parser.add_argument(
         "--app", default=ASGI_APP, help="the ASGI application daphne serves (module:attribute)"
     )

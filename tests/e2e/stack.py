@@ -40,6 +40,21 @@ class Stack:
     database: Path
     username: str
 
+    def assert_interpreted_and_saved(self, session_id: int) -> None:
+        """The browser tests' session (the LibriVox clip, English to Spanish, female voice)
+        ended completed, with its audio counted and the clip's utterance saved translated."""
+        (row,) = self.query(
+            "SELECT status, source_language, target_language, voice, backend, audio_in_seconds, "
+            "audio_out_seconds FROM interpreter_translationsession WHERE id = ?",
+            session_id,
+        )
+        assert row[:5] == ("completed", "en-US", "es-ES", "female", "localvt")
+        assert row[5] > 4 and row[6] > 1
+        utterances = self.query(
+            "SELECT text, translation FROM interpreter_utterance WHERE session_id = ?", session_id
+        )
+        assert any("Dashwood" in text and "para" in translation for text, translation in utterances)
+
     def query(self, sql: str, *params) -> list[tuple]:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(sql, params).fetchall()

@@ -96,18 +96,7 @@ def test_english_speech_becomes_spanish_captions_and_speech_in_firefox(page, sta
     assert stats["framesSent"] > 200  # > 4 s of microphone audio reached the server
     # Firefox runs the context at the device's rate; both worklets resampled to and from it.
     assert stats["outputSampleRate"] == stats["contextSampleRate"] > 16000
-    session_id = stats["sessionId"]
-    (row,) = stack.query(
-        "SELECT status, source_language, target_language, voice, backend, audio_in_seconds, "
-        "audio_out_seconds FROM interpreter_translationsession WHERE id = ?",
-        session_id,
-    )
-    assert row[:5] == ("completed", "en-US", "es-ES", "female", "localvt")
-    assert row[5] > 4 and row[6] > 1
-    utterances = stack.query(
-        "SELECT text, translation FROM interpreter_utterance WHERE session_id = ?", session_id
-    )
-    assert any("Dashwood" in text and "para" in translation for text, translation in utterances)
+    stack.assert_interpreted_and_saved(stats["sessionId"])
 
     page.follow("#live-history-link")
     assert "Dashwood" in page.evaluate("document.body.textContent")

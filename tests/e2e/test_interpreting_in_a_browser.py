@@ -102,18 +102,7 @@ def test_english_speech_becomes_spanish_captions_and_speech(page, stack):
 
     stats = page.evaluate("window.interpreterStats")
     assert stats["framesSent"] > 200  # > 4 s of microphone audio reached the server
-    session_id = stats["sessionId"]
-    (row,) = stack.query(
-        "SELECT status, source_language, target_language, voice, backend, audio_in_seconds, "
-        "audio_out_seconds FROM interpreter_translationsession WHERE id = ?",
-        session_id,
-    )
-    assert row[:5] == ("completed", "en-US", "es-ES", "female", "localvt")
-    assert row[5] > 4 and row[6] > 1
-    utterances = stack.query(
-        "SELECT text, translation FROM interpreter_utterance WHERE session_id = ?", session_id
-    )
-    assert any("Dashwood" in text and "para" in translation for text, translation in utterances)
+    stack.assert_interpreted_and_saved(stats["sessionId"])
 
     page.click("#live-history-link")
     sync_api.expect(page.locator("body")).to_contain_text("Dashwood")

@@ -212,12 +212,17 @@ def _exact_terms(words: Sequence[re.Match], vocabulary: Sequence[str]) -> set[in
     return taken
 
 
+def _word_keys(words: Sequence[str]) -> list[str]:
+    """Each word without case or punctuation, so "Had" and "had," compare equal."""
+    return [re.sub(r"\W", "", word.casefold()) for word in words]
+
+
 def cut_repetition(text: str, shortest: int = 4) -> str:
     """``text`` up to where it starts repeating itself: Whisper sometimes loops back over
     an utterance once the speech runs out ("... is to be ill disposed. Unless to be rather
     ..."). People rarely repeat four words verbatim within one utterance; decoders do."""
     words = text.split()
-    keys = [re.sub(r"\W", "", w.casefold()) for w in words]
+    keys = _word_keys(words)
     seen: set[tuple[str, ...]] = set()
     for j in range(len(keys) - shortest + 1):
         run = tuple(keys[j : j + shortest])
@@ -233,7 +238,7 @@ def cut_restart(text: str) -> str:
     Had he"). A tail of two or three words after a clause boundary that repeats the
     utterance's opening words, and ends unfinished, is that loop, not speech."""
     words = text.split()
-    keys = [re.sub(r"\W", "", w.casefold()) for w in words]
+    keys = _word_keys(words)
     for size in (3, 2):
         start = len(words) - size
         if start < size + 1 or not words[start - 1].endswith((".", ",", ";", "?", "!")):

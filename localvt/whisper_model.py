@@ -35,10 +35,11 @@ def model_dir() -> str:
 
 def cache_dir() -> Path:
     """Where the joined model lives: ``LOCALVT_CACHE_DIR``, else the user's cache."""
-    root = os.environ.get("LOCALVT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    if not os.environ.get("LOCALVT_CACHE_DIR"):
-        base = base / "localvt"
+    explicit = os.environ.get("LOCALVT_CACHE_DIR")
+    if explicit:
+        base = Path(explicit)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "localvt"
     versions = "-".join(metadata.version(part.replace("_", "-")) for part in PARTS)
     return base / f"whisper-base-{versions}"
 

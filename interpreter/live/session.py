@@ -4,9 +4,10 @@ The session runs as one task per connection, so the consumer keeps reading frame
 the service connects. Browser audio goes straight to the stream (out at once, or into its
 bounded buffer; never waiting on the network); translated speech comes back from the
 stream's reader straight to the page; text events come back through a second task, bounded
-by the stream's event queue; a third saves the audio counters every few seconds. A stop, the
-length limit, a fatal refusal or a service failure ends the session; so does cancellation
-when the browser goes away, which still marks the row ended.
+by the stream's event queue; while it is live, one task per process (``checkpoints``) saves
+its audio counters, with every live session's, every few seconds. A stop, the length limit, a
+fatal refusal or a service failure ends the session; so does cancellation when the browser
+goes away, which still marks the row ended.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from interpreter.krisp import (
 from interpreter.models import TranslationSession
 from interpreter.voice import voice_client
 
-from . import protocol, store
+from . import checkpoints, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start
 from .protocol import Refusal, StartRequest, error_event
 from .reaper import areap_stale_sessions
@@ -62,7 +63,6 @@ class LiveSession:
     # this long, and never longer than the maximum.
     TAIL_QUIET_SECONDS = 3.0
     TAIL_MAX_SECONDS = 8.0
-    SAVE_EVERY_SECONDS = 5.0
 
     def __init__(
         self, socket: AsyncWebsocketConsumer, user: AbstractBaseUser, account: Account
@@ -270,7 +270,7 @@ class LiveSession:
         self.state = State.LIVE
         await self._send({"type": "ready", "session_id": self.session.pk})
         events = asyncio.create_task(self._forward_events(stream), name="live-events")
-        saver = asyncio.create_task(self._save_periodically(), name="live-saver")
+        checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
         try:
             limit = settings.LIVE_MAX_SESSION_SECONDS
             done, _ = await asyncio.wait(
@@ -288,9 +288,9 @@ class LiveSession:
                 await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
             await self._collect_tail(events)
         finally:
-            for task in (events, saver):
-                task.cancel()
-            await asyncio.gather(events, saver, return_exceptions=True)
+            checkpoints.untrack(self.session.pk)  # before _finish writes the final counters
+            events.cancel()
+            await asyncio.gather(events, return_exceptions=True)
 
     async def _collect_tail(self, events: asyncio.Task) -> None:
         """Wait for finals of audio already sent: until the service is quiet, within a bound."""
@@ -351,11 +351,6 @@ class LiveSession:
         self._last_event = asyncio.get_running_loop().time()
         self.audio_out += len(pcm) / BYTES_PER_SECOND
         await self._to_page(bytes_data=pcm)
-
-    async def _save_periodically(self) -> None:
-        while True:
-            await asyncio.sleep(self.SAVE_EVERY_SECONDS)
-            await store.save_audio_seconds(self.session, self.audio_in, self.audio_out)
 
     async def _finish(self, status: str, error: str) -> None:
         if self.session is None and self._creating is not None:

@@ -108,13 +108,6 @@ def save_translation(session_id: int, utterance_id: str, text: str) -> None:
 
 
 @database_sync_to_async
-def save_audio_seconds(session: TranslationSession, audio_in: float, audio_out: float) -> None:
-    session.audio_in_seconds = audio_in
-    session.audio_out_seconds = audio_out
-    session.save(update_fields=["audio_in_seconds", "audio_out_seconds"])
-
-
-@database_sync_to_async
 def finish_session(
     session: TranslationSession, status: str, error: str, audio_in: float, audio_out: float
 ) -> None:

@@ -30,7 +30,13 @@ async def test_leaving_mid_session_ends_it_and_keeps_every_final(fake, open_brow
     await browser.send_audio(FRAME, frames=14)
     await browser.expect("translation", final=True)
     await browser.expect_audio(len(FRAME) * 14)
-    assert ours() == {"live-session", "live-events", "live-saver", "krisp-reader", "krisp-sender"}
+    assert ours() == {
+        "live-session",
+        "live-events",
+        "live-checkpoints",
+        "krisp-reader",
+        "krisp-sender",
+    }
 
     await browser.leave()
 

@@ -296,6 +296,20 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def print_latencies(label: str, seconds: list[float], *, with_mean: bool = False) -> None:
+    """Print one report line of p50/p99/max (and mean) in ms, so every latency reads alike."""
+    ms = [x * 1000 for x in seconds]
+    if not ms:
+        return
+    line = (
+        f"{label}: p50 {percentile(ms, 0.5):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
+        f"max {max(ms):.1f} ms"
+    )
+    if with_mean:
+        line += f", mean {statistics.fmean(ms):.1f} ms"
+    print(line)
+
+
 def log_errors(log: Path) -> list[str]:
     lines = log.read_text(errors="replace").splitlines()
     return [line for line in lines if " ERROR " in line or line.startswith("Traceback")]
@@ -317,20 +331,15 @@ def report(args, totals: Totals, samples: list, db: dict, log_problems: list[str
         f"{totals.frames_echoed} echoed ({totals.bytes_echoed / mib:.1f} MiB), "
         f"{expected - totals.frames_echoed} missing"
     )
-    rt = [x * 1000 for x in totals.round_trips]
-    if rt:
-        print(
-            f"Echo round trip (page → daphne → peer → daphne → page): p50 "
-            f"{percentile(rt, 0.5):.1f} ms, p99 {percentile(rt, 0.99):.1f} ms, "
-            f"max {max(rt):.1f} ms, mean {statistics.fmean(rt):.1f} ms"
-        )
-    lag = [x * 1000 for x in totals.send_lag]
-    if lag:
-        print(
-            f"Page send lag (how late frames left the pages, client or back-pressure): p50 "
-            f"{percentile(lag, 0.5):.1f} ms, p99 {percentile(lag, 0.99):.1f} ms, "
-            f"max {max(lag):.1f} ms"
-        )
+    print_latencies(
+        "Echo round trip (page → daphne → peer → daphne → page)",
+        totals.round_trips,
+        with_mean=True,
+    )
+    print_latencies(
+        "Page send lag (how late frames left the pages, client or back-pressure)",
+        totals.send_lag,
+    )
     events = ", ".join(f"{k} {v}" for k, v in sorted(totals.events.items()))
     print(f"Events received: {sum(totals.events.values())} ({events})")
     print("Daphne RSS (MiB) and CPU:")

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import override_settings
 from websockets.protocol import State
 
 from interpreter.krisp import StreamOptions
 from interpreter.live.session import LiveSession
+from interpreter.models import TranslationSession
 from interpreter.voice import voice_client
-from tests.fakekrisp import API_KEY, FakeKrisp
+from tests.fakekrisp import Behaviour, Connection, FakeKrisp
+from tests.live import conftest as live
 from tests.live.conftest import (  # noqa: F401  (fixtures, re-exported for this package)
     FRAME,
     START,
@@ -34,6 +36,9 @@ from tests.live.conftest import (  # noqa: F401  (fixtures, re-exported for this
 )
 
 __all__ = ["FRAME", "SHORT", "START", "Browser", "Leaks", "eventually", "utterances"]
+
+# The live suite's fake service fixture, assigned: imported, it would clash with `fake` args.
+fake = live.fake
 
 # Timeouts short enough that a stalled or silent service shows within a second, so the
 # fault tests stay bounded; the consumer uses the shared client's options, set below.
@@ -51,16 +56,6 @@ SHORT = StreamOptions(
 # Executor threads are pooled and reused (asyncio's default executor for getaddrinfo,
 # asgiref's for the database); they are bounded, not leaked. Anything else is a leak.
 POOLED_THREAD_PREFIXES = ("asyncio_", "ThreadPoolExecutor", "sync_to_async")
-
-
-@pytest.fixture
-async def fake():
-    """A fake Krisp service, and the app's settings pointing at it (as in tests/live)."""
-    async with FakeKrisp() as peer:
-        with override_settings(
-            KRISP_API_KEY=API_KEY, KRISP_API_BASE=peer.api_base, KRISP_WS_URL=peer.ws_url
-        ):
-            yield peer
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +127,58 @@ async def leaks(fake) -> Leaks:
 def kinds(messages: list[dict]) -> list[str]:
     """Each message as ``type`` or ``type:state`` for status, to assert order compactly."""
     return [m["type"] + (f":{m['state']}" if m["type"] == "status" else "") for m in messages]
+
+
+def first_connection_then(first: Behaviour, then: Behaviour) -> Behaviour:
+    """Serve the first connection with ``first`` and every reconnect with ``then``: a fault
+    hits one connection, and the reconnect shows the session recovers."""
+    served: list[Connection] = []
+
+    async def behaviour(conn: Connection) -> None:
+        served.append(conn)
+        await (first if len(served) == 1 else then)(conn)
+
+    return behaviour
+
+
+async def numbered_audio_frames(conn: Connection) -> AsyncIterator[int]:
+    """Count the audio frames the service receives, so a fault can strike at the n-th one."""
+    count = 0
+    async for message in conn.frames_in():
+        if isinstance(message, bytes):
+            count += 1
+            yield count
+
+
+async def start_a_session(open_page, cookie: bytes) -> tuple[Browser, int]:
+    """Open a signed-in page and start a session on it, as most faults begin."""
+    browser = await open_page(cookie)
+    return browser, (await browser.start())["session_id"]
+
+
+async def stop_and_read_to_the_close(browser: Browser) -> list[dict]:
+    """Press stop, then return every message the page gets until the server closes."""
+    await browser.send({"type": "stop"})
+    return await browser.until_closed()
+
+
+async def expect_a_reconnect_then_an_echoed_utterance(browser: Browser, seconds: float = 5):
+    """The page hears "reconnecting" then "live", and the new connection translates again."""
+    await browser.expect("status", state="reconnecting", seconds=seconds)
+    await browser.expect("status", state="live", seconds=seconds)
+    await browser.send_audio(FRAME, frames=5)
+    await browser.expect("translation", final=True, text="enunciado 1")
+
+
+def page_error(code: str, message: str, *, fatal: bool) -> dict:
+    """The error message as the page receives it, so tests compare it whole."""
+    return {"type": "error", "code": code, "message": message, "fatal": fatal}
+
+
+async def session_ended(
+    session_id: int, status: str = "completed", error: str = ""
+) -> TranslationSession:
+    """Assert the row's status and error (what the history shows); return the row."""
+    session = await TranslationSession.objects.aget(pk=session_id)
+    assert (session.status, session.error) == (status, error)
+    return session

@@ -14,9 +14,9 @@ import asyncio
 import pytest
 
 from interpreter.krisp import KrispConnectionError
-from interpreter.models import TranslationSession
 from tests.fakekrisp import Connection, transcript, translation
 
+from . import conftest as faults
 from .conftest import kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,24 +41,17 @@ async def test_a_service_that_drops_after_every_ready_fails_the_session_in_bound
     fake, leaks, short_timeouts, open_browser, alice_cookie
 ):
     fake.behaviour = ready_then_drop()
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     seen = await browser.until_closed(seconds=8)
 
     message = KrispConnectionError.user_message
-    assert seen[-2] == {
-        "type": "error",
-        "code": "service_unavailable",
-        "message": message,
-        "fatal": True,
-    }
+    assert seen[-2] == faults.page_error("service_unavailable", message, fatal=True)
     assert seen[-1]["status"] == "failed"
     attempts = short_timeouts.reconnect_attempts
     assert kinds(seen).count("status:reconnecting") <= attempts
     assert len(fake.connections) <= 1 + attempts
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("failed", message)
+    await faults.session_ended(session_id, "failed", message)
     assert await utterances(session_id) == [("a1", "Before the flapping", "Antes del vaivén")]
     await browser.leave()
     await leaks.check(fake)

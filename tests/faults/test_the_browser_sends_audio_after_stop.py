@@ -17,6 +17,7 @@ from interpreter.live import protocol
 from interpreter.models import TranslationSession
 from tests.fakekrisp import Connection, transcript, translation
 
+from . import conftest as faults
 from .conftest import FRAME, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,22 +25,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def finals_after_a_short_delay(conn: Connection) -> None:
     await conn.ready()
-    count = 0
-    async for message in conn.frames_in():
-        if isinstance(message, bytes):
-            count += 1
-            if count == 5:
-                await asyncio.sleep(0.1)
-                await conn.send_json(transcript("The tail", "u1"))
-                await conn.send_json(translation("La cola", "u1"))
+    async for count in faults.numbered_audio_frames(conn):
+        if count == 5:
+            await asyncio.sleep(0.1)
+            await conn.send_json(transcript("The tail", "u1"))
+            await conn.send_json(translation("La cola", "u1"))
 
 
 async def test_a_flood_after_stop_is_ignored_and_the_tail_is_still_saved(
     fake, leaks, open_browser, alice_cookie
 ):
     fake.behaviour = finals_after_a_short_delay
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=5)
 
     await browser.send({"type": "stop"})
@@ -49,19 +46,11 @@ async def test_a_flood_after_stop_is_ignored_and_the_tail_is_still_saved(
     seen = await browser.until_closed()
 
     errors = [m for m in seen if m["type"] == "error"]
-    assert errors == [
-        {
-            "type": "error",
-            "code": "bad_request",
-            "message": protocol.ALREADY_STARTED,
-            "fatal": False,
-        }
-    ]
+    assert errors == [faults.page_error("bad_request", protocol.ALREADY_STARTED, fatal=False)]
     assert seen[-1]["type"] == "ended"
     assert seen[-1]["status"] == "completed"
     assert bytes(fake.connections[0].audio) == FRAME * 5
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("completed", "")
+    session = await faults.session_ended(session_id)
     assert session.audio_in_seconds == pytest.approx(5 * 0.02)
     assert await utterances(session_id) == [("u1", "The tail", "La cola")]
     await browser.leave()
@@ -72,11 +61,9 @@ async def test_audio_after_the_server_closed_the_socket_changes_nothing(
     fake, leaks, open_browser, alice_cookie
 ):
     fake.behaviour = finals_after_a_short_delay
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=5)
-    await browser.send({"type": "stop"})
-    await browser.until_closed()
+    await faults.stop_and_read_to_the_close(browser)
 
     await browser.send_audio(FRAME, frames=50)
     await browser.send({"type": "stop"})

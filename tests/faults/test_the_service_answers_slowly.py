@@ -17,6 +17,7 @@ from interpreter.live import protocol
 from interpreter.models import TranslationSession
 from tests.fakekrisp import Behaviour, Connection, echo
 
+from . import conftest as faults
 from .conftest import FRAME, START, kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,18 +47,14 @@ async def test_a_ready_after_one_and_a_half_seconds_is_waited_for(
     ready_after_s = loop.time() - started
     await browser.send_audio(FRAME, frames=5)
     await browser.expect("translation", final=True)
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    seen = await faults.stop_and_read_to_the_close(browser)
 
     assert connecting_after < 1.0
     assert 1.5 <= ready_after_s < 4.0
     assert kinds(browser.messages)[:3] == ["status:connecting", "error", "ready"]
-    assert browser.messages[1] == {
-        "type": "error",
-        "code": "bad_request",
-        "message": protocol.AUDIO_BEFORE_READY,
-        "fatal": False,
-    }
+    assert browser.messages[1] == faults.page_error(
+        "bad_request", protocol.AUDIO_BEFORE_READY, fatal=False
+    )
     assert bytes(fake.connections[0].audio) == FRAME * 5  # only audio sent after ready
     assert seen[-1]["status"] == "completed"
     assert await utterances(ready["session_id"]) == [("u1", "utterance 1", "enunciado 1")]
@@ -76,12 +73,7 @@ async def test_a_service_slower_than_the_ready_timeout_fails_the_start(
 
     message = KrispConnectionError.user_message
     assert kinds(seen) == ["status:connecting", "error", "ended"]
-    assert seen[1] == {
-        "type": "error",
-        "code": "service_unavailable",
-        "message": message,
-        "fatal": True,
-    }
+    assert seen[1] == faults.page_error("service_unavailable", message, fatal=True)
     session = await TranslationSession.objects.aget()
     assert (session.status, session.error) == ("failed", message)
     assert seen[2]["status"] == "failed"

@@ -13,49 +13,35 @@ import pytest
 from interpreter.models import TranslationSession
 from tests.fakekrisp import Connection, echo, transcript, translation
 
+from . import conftest as faults
 from .conftest import FRAME, eventually, kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def final_then_drop_mid_utterance():
-    """First connection: a final a1, an interim a2, then a TCP drop; later ones echo."""
-    seen: list[Connection] = []
-
-    async def behaviour(conn: Connection) -> None:
-        seen.append(conn)
-        if len(seen) > 1:
-            await echo(frames_per_utterance=5)(conn)
+async def final_then_drop_mid_utterance(conn: Connection) -> None:
+    """A final a1, an interim a2, then a TCP drop."""
+    await conn.ready()
+    async for count in faults.numbered_audio_frames(conn):
+        if count == 2:
+            await conn.send_json(transcript("Before the drop", "a1"))
+            await conn.send_json(translation("Antes del corte", "a1"))
+            await conn.send_json(transcript("cut in", "a2", final=False))
+        if count == 4:
+            conn.ws.transport.abort()
             return
-        await conn.ready()
-        count = 0
-        async for message in conn.frames_in():
-            if not isinstance(message, bytes):
-                continue
-            count += 1
-            if count == 2:
-                await conn.send_json(transcript("Before the drop", "a1"))
-                await conn.send_json(translation("Antes del corte", "a1"))
-                await conn.send_json(transcript("cut in", "a2", final=False))
-            if count == 4:
-                conn.ws.transport.abort()
-                return
-
-    return behaviour
 
 
 async def test_finals_before_and_after_the_drop_are_kept_and_the_session_goes_on(
     fake, leaks, open_browser, alice_cookie
 ):
-    fake.behaviour = final_then_drop_mid_utterance()
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    fake.behaviour = faults.first_connection_then(
+        final_then_drop_mid_utterance, echo(frames_per_utterance=5)
+    )
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     await browser.send_audio(FRAME, frames=4)
-    await browser.expect("status", state="reconnecting")
-    await browser.expect("status", state="live")
-    await browser.send_audio(FRAME, frames=5)
-    await browser.expect("translation", final=True, text="enunciado 1")
+    await faults.expect_a_reconnect_then_an_echoed_utterance(browser)
 
     assert kinds(browser.messages) == [
         "status:connecting",
@@ -83,13 +69,11 @@ async def test_finals_before_and_after_the_drop_are_kept_and_the_session_goes_on
     assert session.status == "running"
     assert len(fake.connections) == 2
 
-    await browser.send({"type": "stop"})
-    ended = (await browser.until_closed())[-1]
+    ended = (await faults.stop_and_read_to_the_close(browser))[-1]
 
     assert ended["type"] == "ended"
     assert ended["status"] == "completed"
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("completed", "")
+    await faults.session_ended(session_id)
     await browser.leave()
     await leaks.check(fake)
 

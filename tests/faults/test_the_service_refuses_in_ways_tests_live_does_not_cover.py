@@ -21,7 +21,8 @@ from interpreter.krisp import (
 from interpreter.models import TranslationSession
 from tests.fakekrisp import Connection, echo, scripted, transcript, translation
 
-from .conftest import FRAME, START, kinds, utterances
+from . import conftest as faults
+from .conftest import START, kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +48,7 @@ async def test_a_refused_handshake_fails_the_session_with_its_message(
     seen = await browser.until_closed()
 
     assert kinds(seen) == ["status:connecting", "error", "ended"]
-    assert seen[1] == {"type": "error", "code": code, "message": message, "fatal": True}
+    assert seen[1] == faults.page_error(code, message, fatal=True)
     assert seen[2]["status"] == "failed"
     session = await TranslationSession.objects.aget()
     assert (session.status, session.error) == ("failed", message)
@@ -62,13 +63,7 @@ async def test_a_refused_handshake_fails_the_session_with_its_message(
 async def test_a_401_after_ready_is_cured_by_a_fresh_key_and_the_session_goes_on(
     fake, leaks, open_browser, alice_cookie
 ):
-    seen_conns: list[Connection] = []
-
     async def key_expires_mid_session(conn: Connection) -> None:
-        seen_conns.append(conn)
-        if len(seen_conns) > 1:
-            await echo(frames_per_utterance=5)(conn)
-            return
         await conn.ready()
         await conn.send_json(transcript("Before the key expired", "a1"))
         await conn.send_json(translation("Antes de caducar", "a1"))
@@ -77,16 +72,13 @@ async def test_a_401_after_ready_is_cured_by_a_fresh_key_and_the_session_goes_on
         async for _ in conn.frames_in():
             pass
 
-    fake.behaviour = key_expires_mid_session
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    fake.behaviour = faults.first_connection_then(
+        key_expires_mid_session, echo(frames_per_utterance=5)
+    )
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
-    await browser.expect("status", state="reconnecting")
-    await browser.expect("status", state="live")
-    await browser.send_audio(FRAME, frames=5)
-    await browser.expect("translation", final=True, text="enunciado 1")
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    await faults.expect_a_reconnect_then_an_echoed_utterance(browser)
+    seen = await faults.stop_and_read_to_the_close(browser)
 
     assert not [m for m in browser.messages if m["type"] == "error"]
     assert seen[-1]["status"] == "completed"
@@ -123,8 +115,7 @@ async def test_an_odd_error_code_after_ready_is_mapped_onto_a_documented_one(
         0.2,
         transcript("After", "u2"),
     )
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     got = await browser.expect("error")
     if not fatal:
@@ -132,14 +123,13 @@ async def test_an_odd_error_code_after_ready_is_mapped_onto_a_documented_one(
         await browser.send({"type": "stop"})
     seen = await browser.until_closed()
 
-    assert got == {"type": "error", "code": code, "message": message, "fatal": fatal}
-    session = await TranslationSession.objects.aget(pk=session_id)
+    assert got == faults.page_error(code, message, fatal=fatal)
     if fatal:
-        assert (session.status, session.error) == ("failed", message)
+        await faults.session_ended(session_id, "failed", message)
         assert seen[-1]["status"] == "failed"
         assert await utterances(session_id) == [("u1", "Kept", "Guardado")]
     else:
-        assert (session.status, session.error) == ("completed", "")
+        await faults.session_ended(session_id)
         assert await utterances(session_id) == [("u1", "Kept", "Guardado"), ("u2", "After", "")]
     await browser.leave()
     await leaks.check(fake)
@@ -157,18 +147,15 @@ async def test_a_run_of_500s_the_service_survives_is_reported_each_time_and_kept
         {"error": {"code": 500, "description": "three"}},
         transcript("Two", "u2"),
     )
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     await browser.expect("transcript", text="Two")
-    await browser.send({"type": "stop"})
-    await browser.until_closed()
+    await faults.stop_and_read_to_the_close(browser)
 
     errors = [m for m in browser.messages if m["type"] == "error"]
     assert len(errors) == 3
     assert {(e["code"], e["fatal"]) for e in errors} == {("service_unavailable", False)}
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("completed", "")
+    await faults.session_ended(session_id)
     assert await utterances(session_id) == [("u1", "One", "Uno"), ("u2", "Two", "")]
     await browser.leave()
     await leaks.check(fake)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.models import TranslationSession
-from tests.fakekrisp import Behaviour, Connection, echo, scripted, transcript, translation
+from tests.fakekrisp import Behaviour, echo, scripted, transcript, translation
 
-from .conftest import FRAME, eventually, kinds, utterances
+from . import conftest as faults
+from .conftest import eventually, kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,12 +55,10 @@ async def test_garbage_between_good_events_is_skipped_and_the_session_goes_on(
         transcript("Second", "u2"),
         translation("Segundo", "u2"),
     )
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     await browser.expect("translation", final=True, text="Segundo")
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    seen = await faults.stop_and_read_to_the_close(browser)
 
     assert kinds(browser.messages) == [
         "status:connecting",
@@ -82,22 +80,14 @@ async def test_garbage_between_good_events_is_skipped_and_the_session_goes_on(
 
 def huge_frame_first(frame: bytes | str) -> Behaviour:
     """First connection: ready, a final, then one frame over 1 MiB; later ones echo."""
-    seen: list[Connection] = []
-
-    async def behaviour(conn: Connection) -> None:
-        seen.append(conn)
-        if len(seen) > 1:
-            await echo(frames_per_utterance=5)(conn)
-            return
-        await scripted(
-            {"type": "ready"},
-            transcript("Before the flood", "a1"),
-            translation("Antes de la avalancha", "a1"),
-            0.2,
-            frame,
-        )(conn)
-
-    return behaviour
+    flood = scripted(
+        {"type": "ready"},
+        transcript("Before the flood", "a1"),
+        translation("Antes de la avalancha", "a1"),
+        0.2,
+        frame,
+    )
+    return faults.first_connection_then(flood, echo(frames_per_utterance=5))
 
 
 @pytest.mark.parametrize(
@@ -113,15 +103,10 @@ async def test_a_frame_over_one_mebibyte_drops_that_connection_and_it_reconnects
     fake, leaks, short_timeouts, open_browser, alice_cookie, frame
 ):
     fake.behaviour = huge_frame_first(frame)
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
-    await browser.expect("status", state="reconnecting")
-    await browser.expect("status", state="live")
-    await browser.send_audio(FRAME, frames=5)
-    await browser.expect("translation", final=True, text="enunciado 1")
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    await faults.expect_a_reconnect_then_an_echoed_utterance(browser)
+    seen = await faults.stop_and_read_to_the_close(browser)
 
     assert "big" not in [m.get("utterance_id") for m in browser.messages]
     assert len(browser.audio) < MIB  # the huge audio never reached the page
@@ -131,7 +116,6 @@ async def test_a_frame_over_one_mebibyte_drops_that_connection_and_it_reconnects
         ("a1", "Before the flood", "Antes de la avalancha"),
         ("u1", "utterance 1", "enunciado 1"),
     ]
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("completed", "")
+    await faults.session_ended(session_id)
     await browser.leave()
     await leaks.check(fake)

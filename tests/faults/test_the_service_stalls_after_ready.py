@@ -14,10 +14,10 @@ import asyncio
 import pytest
 
 from interpreter.krisp import KrispConnectionError
-from interpreter.models import TranslationSession
 from tests.fakekrisp import Behaviour, Connection, echo, stall, transcript, translation
 
-from .conftest import FRAME, eventually, kinds, utterances
+from . import conftest as faults
+from .conftest import eventually, kinds, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,13 +25,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def goes_silent_after_ready(then: Behaviour, silent_for: float = 2.0) -> Behaviour:
     """First connection: ready, one final, then no reading and no pongs for ``silent_for``
     seconds (long enough for the client's ping timeout); later connections get ``then``."""
-    seen: list[Connection] = []
 
-    async def behaviour(conn: Connection) -> None:
-        seen.append(conn)
-        if len(seen) > 1:
-            await then(conn)
-            return
+    async def goes_silent(conn: Connection) -> None:
         await conn.ready()
         await conn.send_json(transcript("Before the silence", "a1"))
         await conn.send_json(translation("Antes del silencio", "a1"))
@@ -41,23 +36,18 @@ def goes_silent_after_ready(then: Behaviour, silent_for: float = 2.0) -> Behavio
         async for _ in conn.frames_in():
             pass
 
-    return behaviour
+    return faults.first_connection_then(goes_silent, then)
 
 
 async def test_a_silent_service_is_noticed_and_the_session_reconnects(
     fake, leaks, short_timeouts, open_browser, alice_cookie
 ):
     fake.behaviour = goes_silent_after_ready(then=echo(frames_per_utterance=5))
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
     await browser.expect("translation", final=True)
 
-    await browser.expect("status", state="reconnecting", seconds=3)
-    await browser.expect("status", state="live", seconds=3)
-    await browser.send_audio(FRAME, frames=5)
-    await browser.expect("translation", final=True, text="enunciado 1")
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    await faults.expect_a_reconnect_then_an_echoed_utterance(browser, seconds=3)
+    seen = await faults.stop_and_read_to_the_close(browser)
 
     assert kinds(browser.messages)[:6] == [
         "status:connecting",
@@ -68,8 +58,7 @@ async def test_a_silent_service_is_noticed_and_the_session_reconnects(
         "status:live",
     ]
     assert seen[-1]["status"] == "completed"
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("completed", "")
+    await faults.session_ended(session_id)
     assert await utterances(session_id) == [
         ("a1", "Before the silence", "Antes del silencio"),
         ("u1", "utterance 1", "enunciado 1"),
@@ -82,8 +71,7 @@ async def test_a_service_that_never_answers_again_fails_the_session_clearly(
     fake, leaks, short_timeouts, open_browser, alice_cookie
 ):
     fake.behaviour = goes_silent_after_ready(then=stall())
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     seen = await browser.until_closed(seconds=10)
 
@@ -96,15 +84,9 @@ async def test_a_service_that_never_answers_again_fails_the_session_clearly(
         "error",
         "ended",
     ]
-    assert seen[-2] == {
-        "type": "error",
-        "code": "service_unavailable",
-        "message": message,
-        "fatal": True,
-    }
+    assert seen[-2] == faults.page_error("service_unavailable", message, fatal=True)
     assert seen[-1]["status"] == "failed"
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == ("failed", message)
+    session = await faults.session_ended(session_id, "failed", message)
     assert session.ended_at is not None
     assert await utterances(session_id) == [("a1", "Before the silence", "Antes del silencio")]
     await browser.leave()

@@ -16,6 +16,7 @@ from interpreter.models import TranslationSession
 from interpreter.voice import voice_client
 from tests.fakekrisp import echo
 
+from . import conftest as faults
 from .conftest import FRAME, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,12 +27,10 @@ def token_requests(fake) -> int:
 
 
 async def one_session(open_browser, cookie) -> tuple[int, list[dict]]:
-    browser = await open_browser(cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, cookie)
     await browser.send_audio(FRAME, frames=5)
     await browser.expect("translation", final=True)
-    await browser.send({"type": "stop"})
-    seen = await browser.until_closed()
+    seen = await faults.stop_and_read_to_the_close(browser)
     await browser.leave()
     return session_id, browser.messages + seen
 
@@ -54,8 +53,7 @@ async def test_a_key_the_service_expired_early_is_replaced_for_the_next_session(
     assert fake.connections[2].session_key != old_key
     assert token_requests(fake) == 2
     for session_id in (first, second):
-        session = await TranslationSession.objects.aget(pk=session_id)
-        assert (session.status, session.error) == ("completed", "")
+        await faults.session_ended(session_id)
         assert await utterances(session_id) == [("u1", "utterance 1", "enunciado 1")]
     await leaks.check(fake)
 

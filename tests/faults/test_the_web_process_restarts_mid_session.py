@@ -26,6 +26,7 @@ from interpreter.live.reaper import (
 )
 from interpreter.models import TranslationSession, Utterance
 
+from . import conftest as faults
 from .conftest import FRAME, utterances
 
 Status = TranslationSession.Status
@@ -171,11 +172,9 @@ async def test_a_row_a_crash_left_running_does_not_block_the_next_start(
     crashed = await database_sync_to_async(left_running)(
         alice, alpha, started_ago=timedelta(hours=1), quiet_for=timedelta(minutes=45)
     )
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=1)
-    await browser.send({"type": "stop"})
-    assert (await browser.until_closed())[-1]["status"] == "completed"
+    assert (await faults.stop_and_read_to_the_close(browser))[-1]["status"] == "completed"
     await browser.leave()
 
     reaped = await TranslationSession.objects.aget(pk=crashed.pk)
@@ -194,14 +193,11 @@ async def test_reaping_a_session_that_is_in_fact_alive_is_undone_when_it_ends(
 ):
     """A too-eager reaper (here: idle 0) can't lose a live session: its consumer writes
     the real outcome when it ends."""
-    browser = await open_browser(alice_cookie)
-    session_id = (await browser.start())["session_id"]
+    browser, session_id = await faults.start_a_session(open_browser, alice_cookie)
 
     assert await areap_stale_sessions(timedelta(0)) == [session_id]
     session = await TranslationSession.objects.aget(pk=session_id)
     assert session.status == Status.FAILED
 
-    await browser.send({"type": "stop"})
-    assert (await browser.until_closed())[-1]["status"] == "completed"
-    session = await TranslationSession.objects.aget(pk=session_id)
-    assert (session.status, session.error) == (Status.COMPLETED, "")
+    assert (await faults.stop_and_read_to_the_close(browser))[-1]["status"] == "completed"
+    await faults.session_ended(session_id, Status.COMPLETED)

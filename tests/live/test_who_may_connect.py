@@ -29,3 +29,14 @@ async def test_a_user_without_an_account_is_refused(open_browser, make_user):
 
 async def test_a_signed_in_member_is_accepted(open_browser, alice_cookie):
     await open_browser(alice_cookie)
+
+
+async def test_a_session_cookie_the_server_does_not_know_is_refused(open_browser):
+    await open_browser(b"sessionid=" + b"x" * 32, accept=False)
+
+
+async def test_a_cookie_from_before_a_password_change_is_refused(open_browser, alice, alice_cookie):
+    alice.set_password("a new password")
+    await sync_to_async(alice.save)()
+
+    await open_browser(alice_cookie, accept=False)

@@ -12,13 +12,15 @@ import contextlib
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from interpreter.live import tcp_writes
+from interpreter.live import autobahn_logs, tcp_writes
 from interpreter.live.session import LiveSession
 from interpreter.live.store import account_for_scope
 
 # Imported where daphne serves this consumer: its WebSocket frames are written at once
-# rather than on the reactor's next turn (see interpreter.live.tcp_writes).
+# rather than on the reactor's next turn (see interpreter.live.tcp_writes), and autobahn
+# stops colouring debug-log arguments it builds for every frame (interpreter.live.autobahn_logs).
 tcp_writes.install()
+autobahn_logs.install()
 
 
 class LiveConsumer(AsyncWebsocketConsumer):

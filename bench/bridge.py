@@ -12,7 +12,9 @@ Starts, each as its own process:
   else.
 
 For each N in ``--sessions`` it runs N simulated browsers (in a separate client process)
-against the bridge and then against the relay (the order alternates per N). Each browser
+against the bridge and against the relay, ``--rounds`` times each, the two taking turns
+(bridge, relay, relay, bridge, ...) so that a slower minute of a shared machine falls on
+both; the report pools each system's rounds. Each browser
 signs in with its session cookie, sends the live page's start message, waits for ready,
 then sends 640-byte PCM frames every 20 ms for ``--seconds``; each frame carries its
 sequence number and send time, so its echo gives one round trip. The report gives p50/p99
@@ -21,7 +23,14 @@ relay's at the same N), CPU per session (server CPU seconds / sessions / seconds
 checks the targets: p99 added latency <= 5 ms at 100 sessions, bridge CPU per session
 <= 1.5x the relay's.
 
-    .venv/bin/python bench/bridge.py [--sessions 10,50,100,200] [--seconds 20] [--strict]
+With two or more CPUs, daphne and the relay run on one CPU of their own and the clients and
+the peer on the others (``--shared-cpus`` turns that off): in production neither the browsers
+nor Krisp's service share the server's cores, and here their CPU would otherwise be counted
+as the server's latency. The clients and the peer run on uvloop, to take less of what they
+share. Both servers run on the standard asyncio loop, as in production.
+
+    .venv/bin/python bench/bridge.py [--sessions 10,50,100,200] [--seconds 10] [--rounds 3]
+        [--shared-cpus] [--strict]
 
 Exits non-zero when the harness fails (a server dies, a session can't start); with
 ``--strict`` also when a target is missed.
@@ -47,6 +56,7 @@ from urllib.parse import quote
 
 import numpy as np
 import psutil
+import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -58,7 +68,9 @@ from bench.common import (  # the project root, just put on the path
     cpu_seconds,
     krisp_env,
     machine,
+    pinned_to,
     server_env,
+    split_cpus,
     start_daphne,
     start_peer,
     stop_processes,
@@ -190,7 +202,8 @@ class Browser:
 def run_clients(conn, url: str, origin: str, cookies: list[str], seconds: float, seed: int) -> None:
     """The client process: connect, start, stream, and send the results back on ``conn``."""
     try:
-        result = asyncio.run(_clients(conn, url, origin, cookies, seconds, seed))
+        # uvloop: the less CPU the load takes, the less it disturbs what is measured.
+        result = uvloop.run(_clients(conn, url, origin, cookies, seconds, seed))
     except Exception as exc:  # reported to the orchestrator, which fails the run
         result = {"error": f"{type(exc).__name__}: {exc}"}
     conn.send(("result", result))
@@ -344,6 +357,26 @@ class Round:
         return self.server_cpu / (self.sessions * self.seconds)
 
 
+def pooled(rounds: list[Round]) -> Round:
+    """Several rounds of one system and N as one: every frame's round trip, summed CPU
+    over the summed time, the busiest machine and the latest clients of any round."""
+    first = rounds[0]
+    return Round(
+        system=first.system,
+        sessions=first.sessions,
+        seconds=sum(r.seconds for r in rounds),
+        rtt_ms=np.concatenate([r.rtt_ms for r in rounds]),
+        sent=sum(r.sent for r in rounds),
+        lost=sum(r.lost for r in rounds),
+        send_lag_p99_ms=max(r.send_lag_p99_ms for r in rounds),
+        server_cpu=sum(r.server_cpu for r in rounds),
+        peer_cpu=sum(r.peer_cpu for r in rounds),
+        client_cpu=sum(r.client_cpu for r in rounds),
+        machine_busy=max(r.machine_busy for r in rounds),
+        errors=[e for r in rounds for e in r.errors],
+    )
+
+
 class Harness:
     """The helper processes of one run, their logs, and the environment they share."""
 
@@ -368,15 +401,23 @@ class Harness:
         proc, port = start_peer(self.env, self._log("peer"), frames_per_utterance=10**9)
         return self._track(proc), port
 
-    def start_daphne(self, app: str) -> tuple[psutil.Process, int]:
-        proc, port = start_daphne(self.env, self._log("daphne"), app)
+    def start_daphne(self, app: str, cpus: set[int] | None) -> tuple[psutil.Process, int]:
+        proc, port = start_daphne(self.env, self._log("daphne"), app, cpus)
         return self._track(proc), port
 
-    def spawn(self, name: str, args: list[str]) -> tuple[psutil.Process, int]:
-        """Start a helper that prints ``PORT <n>`` once it listens."""
+    def spawn(
+        self, name: str, args: list[str], cpus: set[int] | None
+    ) -> tuple[psutil.Process, int]:
+        """Start a helper (on ``cpus``, if given) that prints ``PORT <n>`` once it listens."""
         with self._log(name).open("w") as errors:
             proc = subprocess.Popen(
-                args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=errors, text=True
+                args,
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+                preexec_fn=pinned_to(cpus),
             )
         tracked = self._track(proc)
         line = proc.stdout.readline()
@@ -486,11 +527,12 @@ def ms(value: float) -> str:
     return f"{value:.2f}"
 
 
-def report(results: dict[tuple[str, int], Round], counts: list[int], seconds: float) -> bool:
+def report(results: dict[tuple[str, int], Round], counts: list[int], rounds: int) -> bool:
+    seconds = results["bridge", counts[0]].seconds
     print()
     print(
         f"Per-frame round trip (ms; browser -> server -> echo peer -> server -> browser), "
-        f"{seconds:g} s of 20 ms frames per session"
+        f"{seconds:g} s of 20 ms frames per session and system, in {rounds} interleaved rounds"
     )
 
     def mark(n: int) -> str:
@@ -595,12 +637,25 @@ def main() -> int:
         help="comma-separated numbers of simultaneous sessions (default 10,50,100,200)",
     )
     parser.add_argument(
-        "--seconds", type=float, default=20.0, help="streaming time per round (default 20)"
+        "--seconds", type=float, default=10.0, help="streaming time per round (default 10)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds per system and N, bridge and relay taking turns; the report pools them "
+        "(default 3: a slower or faster minute of a shared VM falls on both systems)",
     )
     parser.add_argument(
         "--asgi-app",
         default="interpreter.asgi:application",
         help="what daphne serves (to try a patched consumer; put its module on PYTHONPATH)",
+    )
+    parser.add_argument(
+        "--shared-cpus",
+        action="store_true",
+        help="let the servers share every CPU with the clients and the peer (by default each "
+        "server gets a CPU of its own and everything else runs on the rest)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="exit non-zero when a target is missed"
@@ -610,12 +665,23 @@ def main() -> int:
         counts = [int(n) for n in args.sessions.split(",") if n.strip()]
     except ValueError:
         parser.error("--sessions takes numbers separated by commas")
-    if not counts or min(counts) < 1 or args.seconds < 1:
-        parser.error("need at least one session count >= 1 and --seconds >= 1")
+    if not counts or min(counts) < 1 or args.seconds < 1 or args.rounds < 1:
+        parser.error("need at least one session count >= 1, --seconds >= 1 and --rounds >= 1")
 
     started = time.monotonic()
     load_before = os.getloadavg()
     print(machine())
+    split = None if args.shared_cpus else split_cpus()
+    server_cpus = None
+    if split:
+        server_cpus, harness_cpus = split
+        os.sched_setaffinity(0, harness_cpus)  # inherited by the peer and the clients
+        print(
+            f"CPUs: daphne and the relay on {sorted(server_cpus)}, "
+            f"clients and the fake peer on {sorted(harness_cpus)}"
+        )
+    else:
+        print("CPUs: servers, clients and the fake peer share every CPU")
     tmp = Path(tempfile.mkdtemp(prefix="bench-bridge-"))
     harness = Harness(tmp)
     me = str(Path(__file__).resolve())
@@ -627,8 +693,8 @@ def main() -> int:
 
         peer, peer_port = harness.start_peer()
         harness.env.update(krisp_env(peer_port))
-        daphne, daphne_port = harness.start_daphne(args.asgi_app)
-        relay, relay_port = harness.spawn("relay", [sys.executable, me, "_relay"])
+        daphne, daphne_port = harness.start_daphne(args.asgi_app, server_cpus)
+        relay, relay_port = harness.spawn("relay", [sys.executable, me, "_relay"], server_cpus)
         systems = {
             "bridge": (f"ws://127.0.0.1:{daphne_port}/ws/live/", daphne),
             "relay": (f"ws://127.0.0.1:{relay_port}/", relay),
@@ -651,25 +717,31 @@ def main() -> int:
             f"relay {100 * idle['relay']:.1f}% of a core"
         )
 
-        results: dict[tuple[str, int], Round] = {}
+        rounds: dict[tuple[str, int], list[Round]] = {}
         for index, n in enumerate(counts):
-            order = ("bridge", "relay") if index % 2 == 0 else ("relay", "bridge")
-            for system in order:
-                url, server = systems[system]
-                print(f"  {system:>6} x {n:>3} sessions, {args.seconds:g} s...", flush=True)
-                result = measure(system, n, args.seconds, url, origin, cookies, server, peer)
-                results[system, n] = result
-                print(
-                    f"         p50 {ms(result.pct(50))} ms, p99 {ms(result.pct(99))} ms, "
-                    f"lost {result.lost}/{result.sent}, server CPU "
-                    f"{100 * result.server_cpu / args.seconds:.0f}% of a core",
-                    flush=True,
-                )
-                if not harness.alive():
-                    raise SystemExit("a server process died")
-                settle([daphne, relay, peer])
+            for turn in range(args.rounds):
+                first = (index + turn) % 2 == 0
+                for system in ("bridge", "relay") if first else ("relay", "bridge"):
+                    url, server = systems[system]
+                    print(
+                        f"  {system:>6} x {n:>3} sessions, {args.seconds:g} s, "
+                        f"round {turn + 1}/{args.rounds}...",
+                        flush=True,
+                    )
+                    result = measure(system, n, args.seconds, url, origin, cookies, server, peer)
+                    rounds.setdefault((system, n), []).append(result)
+                    print(
+                        f"         p50 {ms(result.pct(50))} ms, p99 {ms(result.pct(99))} ms, "
+                        f"lost {result.lost}/{result.sent}, server CPU "
+                        f"{100 * result.server_cpu / args.seconds:.0f}% of a core",
+                        flush=True,
+                    )
+                    if not harness.alive():
+                        raise SystemExit("a server process died")
+                    settle([daphne, relay, peer])
 
-        ok = report(results, counts, args.seconds)
+        results = {key: pooled(each) for key, each in rounds.items()}
+        ok = report(results, counts, args.rounds)
         load_after = os.getloadavg()
         print()
         print(

@@ -12,15 +12,18 @@ import asyncio
 import contextlib
 import os
 import platform
+import random
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
+import uvloop
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -112,8 +115,9 @@ def start_peer(env: dict[str, str], log: Path, frames_per_utterance: int):
 
 def serve_peer(frames_per_utterance: int) -> None:
     """The peer process: a FakeKrisp echoing every audio frame, with a partial transcript
-    every 10 frames and a final transcript and translation every ``frames_per_utterance``;
-    prints ``PORT <n>`` and runs until SIGTERM.
+    every 10 frames and a final transcript and translation every ``frames_per_utterance``,
+    each connection starting at a random point of that cycle; prints ``PORT <n>`` and runs
+    until SIGTERM.
 
     Tests want the fake to record every frame; over a benchmark that is hundreds of
     megabytes and per-frame work no real service does, so it records nothing here and
@@ -124,12 +128,15 @@ def serve_peer(frames_per_utterance: int) -> None:
     fakekrisp.Connection._record = lambda self, message: None
 
     async def main() -> None:
-        inner = fakekrisp.echo(frames_per_utterance=frames_per_utterance)
         fake = fakekrisp.FakeKrisp()
 
         async def behaviour(conn) -> None:
+            # Each connection at its own point of its utterance: sessions that all started
+            # together would otherwise get their transcripts in the same 20 ms, a burst no
+            # set of real speakers makes.
+            phase = random.randrange(frames_per_utterance)
             try:
-                await inner(conn)
+                await fakekrisp.echo(frames_per_utterance=frames_per_utterance, phase=phase)(conn)
             finally:
                 with contextlib.suppress(ValueError):
                     fake.connections.remove(conn)
@@ -139,7 +146,9 @@ def serve_peer(frames_per_utterance: int) -> None:
             print(f"PORT {fake.port}", flush=True)
             await until_terminated()
 
-    asyncio.run(main())
+    # uvloop: the fake service stands for one on another machine; the less CPU it takes
+    # here, the less it disturbs the server being measured.
+    uvloop.run(main())
 
 
 async def until_terminated() -> None:
@@ -151,9 +160,9 @@ async def until_terminated() -> None:
     await stop.wait()
 
 
-def start_daphne(env: dict[str, str], log: Path, app: str = ASGI_APP):
-    """Start daphne serving ``app`` on a free port of 127.0.0.1, its output in ``log``;
-    returns the process and the port once it accepts connections."""
+def start_daphne(env: dict[str, str], log: Path, app: str = ASGI_APP, cpus: set[int] | None = None):
+    """Start daphne serving ``app`` on a free port of 127.0.0.1, its output in ``log``,
+    on ``cpus`` if given; returns the process and the port once it accepts connections."""
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -162,6 +171,7 @@ def start_daphne(env: dict[str, str], log: Path, app: str = ASGI_APP):
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=pinned_to(cpus),
         )
     deadline = time.monotonic() + DAPHNE_START_SECONDS
     while not _listening(port):
@@ -172,6 +182,26 @@ def start_daphne(env: dict[str, str], log: Path, app: str = ASGI_APP):
             raise SystemExit(f"daphne did not listen on {port} within {DAPHNE_START_SECONDS:g} s")
         time.sleep(0.1)
     return proc, port
+
+
+def pinned_to(cpus: set[int] | None) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that runs the child, and every thread it starts, on ``cpus`` only."""
+    if not cpus:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def split_cpus() -> tuple[set[int], set[int]] | None:
+    """One CPU for the server under test, the others for the load and the fake service.
+
+    A browser and Krisp's service are never on the server's machine; here they share it.
+    Giving the server a core of its own keeps their CPU out of its latency, as it would be
+    in production. None when there is only one CPU to use.
+    """
+    usable = sorted(os.sched_getaffinity(0))
+    if len(usable) < 2:
+        return None
+    return {usable[-1]}, set(usable[:-1])
 
 
 def _listening(port: int) -> bool:

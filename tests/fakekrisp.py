@@ -209,12 +209,17 @@ def _json(status: int, body: object) -> Response:
     return Response(int(status), HTTPStatus(int(status)).phrase, headers, payload)
 
 
-def echo(frames_per_utterance: int = 25, interim_every: int = 10) -> Behaviour:
-    """Ready; echo every audio frame back; an utterance per ``frames_per_utterance`` frames."""
+def echo(frames_per_utterance: int = 25, interim_every: int = 10, phase: int = 0) -> Behaviour:
+    """Ready; echo every audio frame back; an utterance per ``frames_per_utterance`` frames.
+
+    ``phase`` counts that many frames as already heard, so the first interim and final come
+    sooner: benchmarks give each connection its own, as real speakers pause at their own
+    moments rather than all in the same 20 ms.
+    """
 
     async def behaviour(conn: Connection) -> None:
         await conn.ready()
-        count = 0
+        count = phase
         utterance = 1
         async for message in conn.frames_in():
             if not isinstance(message, bytes):

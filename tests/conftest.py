@@ -6,12 +6,15 @@ Nobody in Alpha may see anything of Beta's, and the other way round.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.models import Account, Membership
 from accounts.roles import create_account
+from interpreter.models import TranslationSession, Utterance
 from tests.ports import answers
 
 PASSWORD = "correct horse battery staple"
@@ -103,6 +106,53 @@ def alice_client(client, alice):
 def bob_client(client, bob):
     client.force_login(bob)
     return client
+
+
+T0 = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_session(db):
+    """Create a session; ``lines`` are (seconds after start, duration ms, text, translation)."""
+
+    def make(
+        user,
+        account,
+        title: str = "",
+        started_at: datetime = T0,
+        lines=(),
+        status: str = TranslationSession.Status.COMPLETED,
+        source_language: str = "en-US",
+        target_language: str = "es-ES",
+        **extra,
+    ) -> TranslationSession:
+        session = TranslationSession.objects.create(
+            user=user,
+            account=account,
+            title=title,
+            started_at=started_at,
+            ended_at=None
+            if status == TranslationSession.Status.RUNNING
+            else started_at + timedelta(minutes=30),
+            status=status,
+            source_language=source_language,
+            target_language=target_language,
+            voice="female",
+            backend="localvt",
+            **extra,
+        )
+        for n, (seconds, duration_ms, text, translation) in enumerate(lines, start=1):
+            Utterance.objects.create(
+                session=session,
+                utterance_id=f"u{n}",
+                started_at=started_at + timedelta(seconds=seconds),
+                duration_ms=duration_ms,
+                text=text,
+                translation=translation,
+            )
+        return session
+
+    return make
 
 
 @pytest.fixture(scope="session")

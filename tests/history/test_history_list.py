@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .conftest import T0
+from tests.conftest import T0
 
 
 def listed(response) -> list[str]:

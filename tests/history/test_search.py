@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 
 from interpreter.models import TranslationSession
-
-from .conftest import T0
+from tests.conftest import T0
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from interpreter.models import TranslationSession
-
-from .conftest import T0
+from tests.conftest import T0
 
 
 def test_it_shows_transcript_and_translation_side_by_side_with_offsets(alice_client, alice_session):

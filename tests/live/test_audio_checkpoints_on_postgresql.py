@@ -11,26 +11,17 @@ import pytest
 from interpreter.live import checkpoints
 from interpreter.models import TranslationSession
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.postgres
 
 
-def a_session(user, account, status: str) -> TranslationSession:
-    return TranslationSession.objects.create(
-        user=user,
-        account=account,
-        source_language="en-US",
-        target_language="es-ES",
-        voice="female",
-        backend="krisp",
-        status=status,
-        audio_in_seconds=1.0,
-        audio_out_seconds=1.0,
-    )
+def test_running_rows_get_their_counters_and_finished_ones_keep_theirs(make_session, alice, alpha):
+    def a_session(status: str) -> TranslationSession:
+        return make_session(
+            alice, alpha, status=status, audio_in_seconds=1.0, audio_out_seconds=1.0
+        )
 
-
-def test_running_rows_get_their_counters_and_finished_ones_keep_theirs(alice, alpha):
-    live = [a_session(alice, alpha, "running") for _ in range(3)]
-    finished = a_session(alice, alpha, "completed")
+    live = [a_session("running") for _ in range(3)]
+    finished = a_session("completed")
 
     counters = {session.pk: (10.0 + n, 5.0 + n) for n, session in enumerate(live)}
     counters[finished.pk] = (99.0, 99.0)

@@ -32,10 +32,20 @@ from tests.live.conftest import (  # noqa: F401  (fixtures, re-exported for this
     fresh_cache,
     open_browser,
     session_cookie,
+    start_a_session,
     utterances,
 )
 
-__all__ = ["FRAME", "SHORT", "START", "Browser", "Leaks", "eventually", "utterances"]
+__all__ = [
+    "FRAME",
+    "SHORT",
+    "START",
+    "Browser",
+    "Leaks",
+    "eventually",
+    "start_a_session",
+    "utterances",
+]
 
 # The live suite's fake service fixture, assigned: imported, it would clash with `fake` args.
 fake = live.fake
@@ -148,12 +158,6 @@ async def numbered_audio_frames(conn: Connection) -> AsyncIterator[int]:
         if isinstance(message, bytes):
             count += 1
             yield count
-
-
-async def start_a_session(open_page, cookie: bytes) -> tuple[Browser, int]:
-    """Open a signed-in page and start a session on it, as most faults begin."""
-    browser = await open_page(cookie)
-    return browser, (await browser.start())["session_id"]
 
 
 async def stop_and_read_to_the_close(browser: Browser) -> list[dict]:

@@ -158,6 +158,12 @@ async def open_browser():
         await browser.leave()
 
 
+async def start_a_session(open_page, cookie: bytes) -> tuple[Browser, int]:
+    """Open a signed-in page and start a session on it; the page and the session's id."""
+    browser = await open_page(cookie)
+    return browser, (await browser.start())["session_id"]
+
+
 @pytest.fixture
 def make_glossary(db):
     """Create a glossary with vocabulary ``terms`` and dictionary ``entries``."""

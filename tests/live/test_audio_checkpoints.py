@@ -19,7 +19,7 @@ from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
 from tests import fakekrisp
 
-from .conftest import FRAME, eventually
+from .conftest import FRAME, eventually, start_a_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,16 +62,11 @@ async def row(session_id: int) -> tuple[str, float, float]:
     return session.status, session.audio_in_seconds, session.audio_out_seconds
 
 
-async def live_session(open_browser, cookie) -> tuple[object, int]:
-    browser = await open_browser(cookie)
-    return browser, (await browser.start())["session_id"]
-
-
 async def test_a_live_sessions_counters_reach_its_row_while_it_runs(
     fake, short_period, open_browser, alice_cookie
 ):
     fake.behaviour = fakekrisp.echo(frames_per_utterance=1000)
-    browser, session_id = await live_session(open_browser, alice_cookie)
+    browser, session_id = await start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=10)
     await browser.expect_audio(len(FRAME) * 10)
 
@@ -84,7 +79,7 @@ async def test_several_sessions_are_saved_by_one_call_per_period(
     fake, short_period, writes, open_browser, alice_cookie
 ):
     fake.behaviour = fakekrisp.echo(frames_per_utterance=1000)
-    sessions = [await live_session(open_browser, alice_cookie) for _ in range(3)]
+    sessions = [await start_a_session(open_browser, alice_cookie) for _ in range(3)]
     for n, (browser, _) in enumerate(sessions, start=1):
         await browser.send_audio(FRAME, frames=n)
         await browser.expect_audio(len(FRAME) * n)
@@ -120,7 +115,7 @@ async def test_a_finished_sessions_final_counters_win_over_a_checkpoint_that_rac
             await real(counters)
 
     monkeypatch.setattr(checkpoints, "save_counters", slow)
-    browser, session_id = await live_session(open_browser, alice_cookie)
+    browser, session_id = await start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=5)
     await browser.expect_audio(len(FRAME) * 5)
     await asyncio.wait_for(taken.wait(), 3 * PERIOD)
@@ -151,7 +146,7 @@ async def test_a_failing_checkpoint_leaves_the_session_live_and_the_next_one_sav
         await real(counters)
 
     monkeypatch.setattr(checkpoints, "save_counters", fails_once)
-    browser, session_id = await live_session(open_browser, alice_cookie)
+    browser, session_id = await start_a_session(open_browser, alice_cookie)
     await browser.send_audio(FRAME, frames=3)
     await browser.expect_audio(len(FRAME) * 3)
 
@@ -174,8 +169,8 @@ async def test_the_checkpoint_task_stops_when_the_last_session_ends(
     """At the real period (5 s): the last session to end must not leave the task asleep."""
     fake.behaviour = fakekrisp.echo(frames_per_utterance=1000)
     assert checkpoint_tasks() == 0
-    first, _ = await live_session(open_browser, alice_cookie)
-    second, _ = await live_session(open_browser, alice_cookie)
+    first, _ = await start_a_session(open_browser, alice_cookie)
+    second, _ = await start_a_session(open_browser, alice_cookie)
     assert checkpoint_tasks() == 1
 
     await first.send({"type": "stop"})

@@ -12,14 +12,17 @@ import contextlib
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from interpreter.live import autobahn_logs, tcp_writes
+from interpreter.live import autobahn_logs, reactor_callbacks, tcp_writes
 from interpreter.live.session import LiveSession
 from interpreter.live.store import account_for_scope
 
-# Imported where daphne serves this consumer: its WebSocket frames are written at once
-# rather than on the reactor's next turn (see interpreter.live.tcp_writes), and autobahn
-# stops colouring debug-log arguments it builds for every frame (interpreter.live.autobahn_logs).
+# Imported where daphne serves this consumer, to trim what every frame costs it: WebSocket
+# frames are written at once rather than on the reactor's next turn (interpreter.live.tcp_writes),
+# a readable socket is read without Twisted's log context (interpreter.live.reactor_callbacks),
+# and autobahn builds the debug-log arguments it makes for every frame cheaply
+# (interpreter.live.autobahn_logs).
 tcp_writes.install()
+reactor_callbacks.install()
 autobahn_logs.install()
 
 

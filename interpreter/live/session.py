@@ -82,6 +82,8 @@ class LiveSession:
         self._last_event = 0.0
         self._reported: set[str] = set()
         self._page_gone = False
+        # Read once: a settings lookup per frame was a measurable share of the frame's cost.
+        self._max_frame_bytes: int = settings.LIVE_MAX_FRAME_BYTES
 
     # ---------------------------------------------------------------- from the consumer
 
@@ -146,7 +148,7 @@ class LiveSession:
         self.state = State.STOPPING
 
     def _take_audio(self, pcm: bytes) -> None:
-        limit = settings.LIVE_MAX_FRAME_BYTES
+        limit = self._max_frame_bytes
         if len(pcm) > limit:
             raise Refusal("frame_too_large", protocol.frame_too_large(limit), fatal=False)
         if len(pcm) % 2:

@@ -1,16 +1,17 @@
 """autobahn's per-frame debug-log arguments, built cheaply.
 
-For every WebSocket frame daphne writes, autobahn builds the arguments of a debug line
-(``hltype(self.sendData)``, ``hlval(...)``) whether or not debug logging is on. Two things
-made that cost more than the write's own framing in ``bench/bridge.py`` (see
-docs/benchmarks.md):
+For every WebSocket frame daphne reads or writes, autobahn builds the arguments of a debug
+line (``hltype(self.dataReceived)``, ``hltype(self.sendData)``, ``hlval(...)``) whether or
+not debug logging is on. Two things made that cost more than the frame's own parsing or
+framing in ``bench/bridge.py`` (see docs/benchmarks.md):
 
 - each argument was coloured with click when click can be imported, and here it can
   (huggingface_hub needs it): about 3 % of daphne's CPU. autobahn has a plain path for when
   click is missing; :func:`install` takes it.
-- ``hltype`` works out a method's qualified name anew on every call (1.5 µs, about 1 %).
-  :func:`install` gives autobahn's protocol module a ``hltype`` that remembers the name per
-  function. It keys on the function, never on a bound method, so it holds no connection.
+- ``hltype`` works out a method's qualified name anew on every call: 1.5 µs a call, twice
+  per relayed frame, about 2 %. :func:`install` gives autobahn's protocol and Twisted
+  modules a ``hltype`` that remembers the name per function. It keys on the function,
+  never on a bound method, so it holds no connection.
 
 Debug lines, if anyone turns them on, say the same, in plain text.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+import autobahn.twisted.websocket
 import autobahn.util
 import autobahn.websocket.protocol
 
@@ -29,6 +31,7 @@ def install() -> None:
     """Make autobahn's log highlighting plain and its type names remembered; idempotent."""
     autobahn.util._HAS_CLICK = False
     autobahn.websocket.protocol.hltype = remembered_hltype
+    autobahn.twisted.websocket.hltype = remembered_hltype
 
 
 def remembered_hltype(obj: object) -> str:

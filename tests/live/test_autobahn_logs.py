@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import autobahn.twisted.websocket
 import autobahn.util
 import autobahn.websocket.protocol
 
@@ -47,3 +48,11 @@ def test_remembering_a_method_name_keeps_no_connection_alive():
     gc.collect()
 
     assert gone() is None
+
+
+def test_the_twisted_adapter_names_a_method_as_autobahn_does():
+    autobahn_logs.install()
+
+    name = autobahn.twisted.websocket.hltype(AConnection().send_data)
+
+    assert name == autobahn.util.hltype(AConnection().send_data)

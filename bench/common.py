@@ -29,18 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.ports import free_port  # noqa: E402  (needs the project root on the path)
+from tests.page import START  # noqa: E402, F401  (needs the project root on the path)
+from tests.ports import free_port  # noqa: E402
 
 ASGI_APP = "interpreter.asgi:application"
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le, what live.js sends
 FRAME_SECONDS = 0.02
-START = {
-    "type": "start",
-    "source_language": "en-US",
-    "target_language": "es-ES",
-    "voice": "female",
-    "glossary": None,
-}
 DAPHNE_START_SECONDS = 60.0
 
 

@@ -18,16 +18,9 @@ from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.asgi import application
 from interpreter.models import Utterance
 from tests.fakekrisp import API_KEY, FakeKrisp
+from tests.page import FRAME, START
 
 ORIGIN = b"http://localhost"  # one of the test settings' ALLOWED_HOSTS
-FRAME = b"\x01\x00" * 320  # what live.js sends: 20 ms of 16 kHz mono Int16LE
-START = {
-    "type": "start",
-    "source_language": "en-US",
-    "target_language": "es-ES",
-    "voice": "female",
-    "glossary": None,
-}
 
 
 @pytest.fixture(autouse=True)

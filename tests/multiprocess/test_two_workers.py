@@ -34,6 +34,7 @@ from accounts.models import Membership
 from interpreter.models import TranslationSession, Utterance
 from tests.conftest import PASSWORD
 from tests.fakekrisp import API_KEY, FakeKrisp, echo
+from tests.page import FRAME, START
 from tests.ports import answers, free_port
 
 pytestmark = [
@@ -45,17 +46,9 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
 SECRET_KEY = "multiprocess-test-only-not-a-secret"
-FRAME = b"\x01\x00" * 320  # 20 ms of 16 kHz mono Int16LE, as live.js sends
 FRAMES_PER_SESSION = 100  # 2 s of audio
 FRAMES_PER_UTTERANCE = 25  # the echo peer's finals
 UTTERANCES = FRAMES_PER_SESSION // FRAMES_PER_UTTERANCE
-START = {
-    "type": "start",
-    "source_language": "en-US",
-    "target_language": "es-ES",
-    "voice": "female",
-    "glossary": None,
-}
 
 
 # ------------------------------------------------------------------ processes and peers

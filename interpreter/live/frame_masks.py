@@ -31,14 +31,12 @@ def create_xor_masker(mask: bytes, length: int | None = None) -> Masker:
 class Masker:
     """XOR a frame's payload, chunk by chunk, with its 4-byte masking key."""
 
-    __slots__ = ("_keys", "_pointer")
+    __slots__ = ("_mask", "_pointer")
 
     def __init__(self, mask: bytes) -> None:
         if len(mask) != 4:
             raise ValueError("A WebSocket masking key is 4 bytes")
-        mask = bytes(mask)
-        # The key as it lines up with a chunk that starts 0, 1, 2 or 3 bytes into it.
-        self._keys = tuple(mask[i:] + mask[:i] for i in range(4))
+        self._mask = bytes(mask)
         self._pointer = 0
 
     def pointer(self) -> int:
@@ -50,6 +48,8 @@ class Masker:
 
     def process(self, data: bytes) -> bytes:
         """The next ``data`` of the payload, masked or unmasked (XOR is its own inverse)."""
-        key = self._keys[self._pointer & 3]
+        mask, offset = self._mask, self._pointer & 3
+        if offset:  # a chunk that starts part-way into the key (rare: most frames come whole)
+            mask = mask[offset:] + mask[:offset]
         self._pointer += len(data)
-        return apply_mask(data, key)
+        return apply_mask(data, mask)

@@ -6,8 +6,8 @@ into a ``FrameHeader``, makes a masker, unmasks, runs the begin/data/end hooks o
 of the message, joins a one-element list, and fires a ``message`` event (a Deferred and a
 ``gather``) that nothing in daphne listens to. Sending goes through ``sendMessage``,
 ``sendFrame`` and ``sendData`` with their type assertions and keyword handling. In
-``bench/bridge.py`` that was about a fifth of daphne's CPU per relayed frame (see
-docs/benchmarks.md).
+``bench/bridge.py`` the one-step paths below cut daphne's CPU per relayed frame by 13–15 %
+(see docs/benchmarks.md).
 
 :func:`install` gives daphne's protocol class a ``processData`` that takes the common case
 itself: the connection is open and between messages, and the buffer starts with a complete,

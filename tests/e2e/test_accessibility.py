@@ -1,0 +1,249 @@
+"""Every user-facing page passes an axe-core audit against WCAG 2.1 A and AA.
+
+Chromium renders each page as a signed-in (or signed-out) person sees it, in the light and
+the dark colour scheme; axe-core, injected into the page, reports what a screen-reader or
+low-vision user would trip over.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .stack import PASSWORD, ROOT
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.models,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    pytest.mark.skipif(
+        not AXE.exists(), reason="axe-core is not installed (run `npm ci` for node_modules)"
+    ),
+]
+
+SEED = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from glossaries.models import Glossary
+from interpreter.models import TranslationSession, Utterance
+
+user = get_user_model().objects.get(username={username!r})
+account = user.memberships.get().account
+started = timezone.now() - timedelta(minutes=5)
+session = TranslationSession.objects.create(
+    user=user, account=account, title="Weekly planning", source_language="en-US",
+    target_language="es-ES", voice="female", backend="localvt", started_at=started,
+    ended_at=started + timedelta(seconds=42), status="completed",
+    audio_in_seconds=42, audio_out_seconds=30,
+)
+for n, (text, translation) in enumerate([
+    ("Good morning, everyone.", "Buenos días a todos."),
+    ("Let us review the budget.", "Revisemos el presupuesto."),
+]):
+    Utterance.objects.create(
+        session=session, utterance_id=f"u{{n}}", started_at=started + timedelta(seconds=5 * n),
+        duration_ms=2000, text=text, translation=translation,
+    )
+TranslationSession.objects.create(
+    user=user, account=account, title="Dropped call", source_language="en-US",
+    target_language="es-ES", voice="male", backend="localvt", status="failed",
+    started_at=started - timedelta(hours=1), ended_at=started - timedelta(minutes=59),
+    error="The connection was lost.",
+)
+Glossary.objects.create(
+    account=account, name="Finance terms", source_language="en-US", target_language="es-ES",
+    description="Budget words",
+)
+print(session.pk, account.slug)
+"""
+
+
+@pytest.fixture(scope="module")
+def saved(stack):
+    """A finished session with two utterances, a failed session and a glossary, for the
+    stack's user."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "interpreter.settings",
+        "SECRET_KEY": "e2e-only-not-a-secret",
+        "DATABASE_URL": f"sqlite:///{stack.database}",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("KRISP_API_KEY", "KRISP_API_BASE", "KRISP_WS_URL", "REDIS_URL"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "shell",
+            "-c",
+            SEED.format(username=stack.username),
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    session_id, account_slug = result.stdout.split()[-2:]
+    return {"session": session_id, "account": account_slug}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def signed_in_state(browser, stack):
+    """The cookies of one sign-in, shared by the module's tests: signing in for each page
+    would run into the login form's rate limit."""
+    context = browser.new_context(base_url=stack.url)
+    page = context.new_page()
+    page.goto("/login/")
+    page.get_by_label("Username").fill(stack.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    page.wait_for_url(f"{stack.url}/")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.fixture
+def open_page(browser, stack, signed_in_state):
+    """A fresh tab, signed in or not. The app's CSP (rightly) refuses injected scripts, and
+    axe has to be injected, so the tab bypasses CSP."""
+    contexts, errors = [], []
+
+    def open_page(signed_in_too: bool):
+        context = browser.new_context(
+            base_url=stack.url,
+            bypass_csp=True,
+            storage_state=signed_in_state if signed_in_too else None,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == []
+
+
+def audit(page) -> list[dict]:
+    """axe's violations, plus its "needs review" results: those are checks axe could not
+    finish, such as an aria-describedby that names no element on the page."""
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    review = [
+        {**result, "id": f"{result['id']} (needs review)"} for result in results["incomplete"]
+    ]
+    return results["violations"] + review
+
+
+def describe(problems: list[dict]) -> str:
+    lines = [f"{len(problems)} accessibility problem(s):"]
+    for problem in problems:
+        nodes = problem["nodes"]
+        targets = [" ".join(map(str, node["target"])) for node in nodes[:5]]
+        more = f" (+{len(nodes) - 5} more)" if len(nodes) > 5 else ""
+        lines.append(
+            f"- {problem['id']} [{problem['impact']}] {problem['help']} "
+            f"({len(nodes)} node(s)): {', '.join(targets)}{more}\n  {problem['helpUrl']}"
+        )
+    return "\n".join(lines)
+
+
+def open_live_with_tab_source(page, saved) -> None:
+    """/live/ with "A meeting in another tab" chosen, which reveals its instructions."""
+    page.goto("/live/")
+    page.get_by_label("A meeting in another tab").check()
+    sync_api.expect(page.locator("#tab-help")).to_be_visible()
+
+
+def fail_to_log_in(page, saved) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_role("button", name="Log in").click()
+    sync_api.expect(page.get_by_role("alert")).to_be_visible()
+
+
+def submit_empty_glossary(page, saved) -> None:
+    page.goto("/glossaries/new/")
+    page.get_by_role("button", name="Create").click()
+    sync_api.expect(page.locator(".field-error").first).to_be_visible()
+
+
+# (name, path or steps, signed in?)
+PAGES = [
+    ("login", "/login/", False),
+    ("login failed", fail_to_log_in, False),
+    ("signup", "/signup/", False),
+    ("password reset", "/password/reset/", False),
+    ("home", "/", True),
+    ("live before start", "/live/", True),
+    ("live with tab source", open_live_with_tab_source, True),
+    ("history list", "/history/", True),
+    ("saved session", "/history/{session}/", True),
+    ("glossary list", "/glossaries/", True),
+    ("new glossary form", "/glossaries/new/", True),
+    ("new glossary form with errors", submit_empty_glossary, True),
+    ("account", "/account/{account}/", True),
+    ("password change", "/password/change/", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("target", "signed_in"),
+    [pytest.param(target, signed_in, id=name) for name, target, signed_in in PAGES],
+)
+def test_page_has_no_accessibility_problems(open_page, stack, saved, target, signed_in):
+    page = open_page(signed_in)
+    if callable(target):
+        target(page, saved)
+    else:
+        path = target.format(**saved)
+        response = page.goto(path)
+        assert response.ok, f"{path} answered {response.status}"
+        assert page.url == f"{stack.url}{path}", f"{path} redirected to {page.url}"
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    report = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        problems = audit(page)
+        if problems:
+            report.append(f"In the {scheme} colour scheme, {describe(problems)}")
+    assert not report, "\n".join(report)

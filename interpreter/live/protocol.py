@@ -34,6 +34,7 @@ TOO_FAST = (
     "Live interpretation needs a live microphone or meeting tab."
 )
 INTERNAL_ERROR = "Something went wrong on our side. What was said so far has been saved."
+NOT_ALL_SAVED = "Part of this session's transcript could not be saved."
 
 
 def frame_too_large(limit: int) -> str:

@@ -38,7 +38,7 @@ from interpreter.krisp import (
 from interpreter.models import TranslationSession
 from interpreter.voice import voice_client
 
-from . import checkpoints, protocol, store
+from . import checkpoints, finals, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start
 from .protocol import Refusal, StartRequest, error_event
 from .reaper import areap_stale_sessions
@@ -322,7 +322,7 @@ class LiveSession:
                     }
                 )
                 if event.final:
-                    await store.save_transcript(
+                    finals.save_transcript(
                         self.session.pk,
                         event.utterance_id,
                         event.text,
@@ -339,7 +339,7 @@ class LiveSession:
                     }
                 )
                 if event.final:
-                    await store.save_translation(self.session.pk, event.utterance_id, event.text)
+                    finals.save_translation(self.session.pk, event.utterance_id, event.text)
             elif isinstance(event, Reconnecting):
                 await self._send(_status("reconnecting", _reconnecting(event)))
             elif isinstance(event, Reconnected):
@@ -360,6 +360,8 @@ class LiveSession:
                 self.session = await self._creating
         if self.session is None:
             return
+        if not await finals.written(self.session.pk):
+            status, error = Status.FAILED, protocol.NOT_ALL_SAVED
         try:
             await store.finish_session(self.session, status, error, self.audio_in, self.audio_out)
         except Exception:

@@ -1,12 +1,12 @@
 """The live session's database work, each call one short transaction on a worker thread.
 
-Finals are written as they arrive (one row per service utterance id, updated in place), so
-whatever happens to the browser or the service later, nothing already final is lost.
+Finals (transcripts and translations) are written by ``interpreter.live.finals``, which
+batches them so that captions never wait for the database.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.middleware import current_account_for
 from accounts.models import Account
 from glossaries.models import Glossary
-from interpreter.models import TranslationSession, Utterance
+from interpreter.models import TranslationSession
 from interpreter.quota import quota_problem
 
 from .protocol import StartRequest
@@ -77,33 +77,6 @@ def create_session(
         glossary_snapshot=snapshot,
         backend=settings.VOICE_BACKEND,
         status=TranslationSession.Status.RUNNING,
-    )
-
-
-@database_sync_to_async
-def save_transcript(
-    session_id: int, utterance_id: str, text: str, started_at: datetime | None, duration_ms: int
-) -> None:
-    Utterance.objects.update_or_create(
-        session_id=session_id,
-        utterance_id=utterance_id,
-        defaults={
-            "text": text,
-            "started_at": started_at or timezone.now(),
-            "duration_ms": duration_ms,
-        },
-    )
-
-
-@database_sync_to_async
-def save_translation(session_id: int, utterance_id: str, text: str) -> None:
-    # A translation that beats its transcript starts the row at its arrival time; the
-    # transcript then corrects started_at.
-    Utterance.objects.update_or_create(
-        session_id=session_id,
-        utterance_id=utterance_id,
-        defaults={"translation": text},
-        create_defaults={"translation": text, "started_at": timezone.now()},
     )
 
 

@@ -30,7 +30,8 @@ async def test_leaving_mid_session_ends_it_and_keeps_every_final(fake, open_brow
     await browser.send_audio(FRAME, frames=14)
     await browser.expect("translation", final=True)
     await browser.expect_audio(len(FRAME) * 14)
-    assert ours() == {
+    # (plus "live-finals" while it writes finals, which it may or may not be doing now)
+    assert ours() - {"live-finals"} == {
         "live-session",
         "live-events",
         "live-checkpoints",

@@ -1,0 +1,196 @@
+"""Final transcripts and translations, saved without holding up the captions.
+
+A live session used to await its own ``update_or_create`` (a SELECT, then an UPDATE or an
+INSERT, on the one database thread) for each final before it forwarded the stream's next
+event. When finals came faster than that thread could write them (many sessions on one
+worker, or a slow database), every session's captions queued behind the writes, and the
+events piled up in the streams' buffers (``bench/soak.py``, see docs/benchmarks.md).
+
+Now a session hands each final to its event loop's writer and goes on. The writer writes all
+that has accumulated in one transaction (group commit): a row at a time while the database
+keeps up, hundreds in two statements when it does not. A transcript and its translation
+that arrive together are merged into one row, as before (one row per service utterance id,
+updated in place). A session that ends waits for its finals with :func:`written` before it
+marks its row ended, so a browser or service disconnect still loses nothing already final.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from channels.db import database_sync_to_async
+from django.db import transaction
+from django.utils import timezone
+
+from interpreter.models import Utterance
+
+logger = logging.getLogger(__name__)
+
+_UNIQUE = ["session", "utterance_id"]
+
+
+@dataclass
+class _Final:
+    """What has arrived for one utterance and is not in the database yet."""
+
+    arrived: datetime
+    text: str | None = None
+    started_at: datetime | None = None
+    duration_ms: int = 0
+    translation: str | None = None
+
+
+_Key = tuple[int, str]  # (session id, the service's utterance id)
+
+
+@database_sync_to_async
+def write(finals: dict[_Key, _Final]) -> None:
+    """Insert or update every utterance in ``finals`` in one transaction.
+
+    Transcripts and translations are two upserts, so that neither overwrites the other's
+    columns. A translation that beats its transcript starts the row at its arrival time;
+    the transcript then corrects ``started_at``.
+    """
+    transcripts = [
+        Utterance(
+            session_id=session_id,
+            utterance_id=utterance_id,
+            text=final.text,
+            started_at=final.started_at or final.arrived,
+            duration_ms=final.duration_ms,
+        )
+        for (session_id, utterance_id), final in finals.items()
+        if final.text is not None
+    ]
+    translations = [
+        Utterance(
+            session_id=session_id,
+            utterance_id=utterance_id,
+            translation=final.translation,
+            started_at=final.arrived,
+        )
+        for (session_id, utterance_id), final in finals.items()
+        if final.translation is not None
+    ]
+    with transaction.atomic():
+        if transcripts:
+            Utterance.objects.bulk_create(
+                transcripts,
+                update_conflicts=True,
+                unique_fields=_UNIQUE,
+                update_fields=["text", "started_at", "duration_ms", "updated_at"],
+            )
+        if translations:
+            Utterance.objects.bulk_create(
+                translations,
+                update_conflicts=True,
+                unique_fields=_UNIQUE,
+                update_fields=["translation", "updated_at"],
+            )
+
+
+class _Writer:
+    """One event loop's unwritten finals, and the task that writes them while there are any."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: dict[_Key, _Final] = {}
+        self.handed = 0  # finals handed over so far
+        self.done = 0  # of those, how many have been written (or have failed)
+        self.waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self.lost: set[int] = set()  # sessions with finals that could not be written
+        self.task: asyncio.Task | None = None
+
+    def final(self, session_id: int, utterance_id: str) -> _Final:
+        self.handed += 1
+        if self.task is None:
+            self.task = self.loop.create_task(self._run(), name="live-finals")
+        key = (session_id, utterance_id)
+        final = self.pending.get(key)
+        if final is None:
+            final = self.pending[key] = _Final(arrived=timezone.now())
+        return final
+
+    async def _run(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, {}
+                upto = self.handed
+                try:
+                    await write(batch)
+                except Exception:
+                    sessions = sorted({session_id for session_id, _ in batch})
+                    logger.exception(
+                        "Could not save %d final utterances of live sessions %s",
+                        len(batch),
+                        sessions,
+                    )
+                    self.lost.update(sessions)
+                self.done = upto
+                self._release()
+        finally:
+            self.task = None
+            self._release()
+            # Forget this loop when there is nothing left to report: the next final starts
+            # afresh (tests run many loops, which must not pile up here).
+            idle = not self.pending and not self.waiters and not self.lost
+            if idle and _by_loop.get(self.loop) is self:
+                del _by_loop[self.loop]
+
+    def _release(self) -> None:
+        still_waiting = []
+        for upto, future in self.waiters:
+            if upto <= self.done:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                still_waiting.append((upto, future))
+        self.waiters = still_waiting
+
+
+# One per running event loop (tests run several).
+_by_loop: dict[asyncio.AbstractEventLoop, _Writer] = {}
+
+
+def _writer() -> _Writer:
+    loop = asyncio.get_running_loop()
+    writer = _by_loop.get(loop)
+    if writer is None:
+        writer = _by_loop[loop] = _Writer(loop)
+    return writer
+
+
+def save_transcript(
+    session_id: int,
+    utterance_id: str,
+    text: str,
+    started_at: datetime | None,
+    duration_ms: int,
+) -> None:
+    """Hand over a final transcript; it is written soon, without waiting here."""
+    final = _writer().final(session_id, utterance_id)
+    final.text, final.started_at, final.duration_ms = text, started_at, duration_ms
+
+
+def save_translation(session_id: int, utterance_id: str, text: str) -> None:
+    """Hand over a final translation; it is written soon, without waiting here."""
+    _writer().final(session_id, utterance_id).translation = text
+
+
+async def written(session_id: int) -> bool:
+    """Wait until every final handed over so far is written. False if some of
+    ``session_id``'s could not be (the error is logged)."""
+    writer = _by_loop.get(asyncio.get_running_loop())
+    if writer is None:
+        return True
+    if writer.done < writer.handed:
+        future = writer.loop.create_future()
+        writer.waiters.append((writer.handed, future))
+        await asyncio.shield(future)
+    if session_id in writer.lost:
+        writer.lost.discard(session_id)
+        return False
+    return True

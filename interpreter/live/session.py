@@ -360,6 +360,11 @@ class LiveSession:
                 self.session = await self._creating
         if self.session is None:
             return
+        # Shielded: when the browser has left, ``close`` cancels again after a second, and
+        # that must not stop the row from being marked ended once its finals are written.
+        await asyncio.shield(self._end_row(status, error))
+
+    async def _end_row(self, status: str, error: str) -> None:
         if not await finals.written(self.session.pk):
             status, error = Status.FAILED, protocol.NOT_ALL_SAVED
         try:

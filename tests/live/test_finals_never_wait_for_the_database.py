@@ -18,7 +18,7 @@ from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
 from tests import fakekrisp
 
-from .conftest import FRAME, start_a_session, utterances
+from .conftest import FRAME, eventually, start_a_session, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,6 +87,29 @@ async def test_the_session_is_marked_ended_only_after_its_finals_are_saved(
     await browser.until_closed()
     session = await TranslationSession.objects.aget(pk=session_id)
     assert session.status == "completed"
+    assert await utterances(session_id) == [("u1", "utterance 1", "enunciado 1")]
+
+
+async def test_a_page_that_leaves_during_a_slow_write_still_gets_its_session_ended(
+    fake, held_writes, open_browser, alice_cookie
+):
+    """Leaving cancels the session, and cancels again after a second if it is still busy;
+    the row is marked ended once the held write goes through all the same."""
+    release, _ = held_writes
+    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
+    browser, session_id = await start_a_session(open_browser, alice_cookie)
+    await browser.send_audio(FRAME, frames=2)
+    await browser.expect("translation", final=True)
+
+    await browser.leave()  # over a second: the session was cancelled twice
+    assert (await TranslationSession.objects.aget(pk=session_id)).status == "running"
+    release.set()
+
+    async def ended():
+        session = await TranslationSession.objects.aget(pk=session_id)
+        return session.status == "completed"
+
+    assert await eventually(ended)
     assert await utterances(session_id) == [("u1", "utterance 1", "enunciado 1")]
 
 

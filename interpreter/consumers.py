@@ -14,6 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from interpreter.live import (
     autobahn_logs,
+    collector,
     fast_frames,
     frame_masks,
     reactor_callbacks,
@@ -94,3 +95,4 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Runs once the socket is closed, by either side: end the session, keep what's saved."""
         if self.live is not None:
             await self.live.close()
+            collector.session_ended()

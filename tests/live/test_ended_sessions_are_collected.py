@@ -1,0 +1,72 @@
+"""Sessions' objects are freed a few seconds after they end, by one full collection.
+
+An ended session's objects sit in reference cycles that only a full collection frees
+(``interpreter.live.collector``). Python's own collections are switched off here, so the
+only full collection is the one the sessions' ends asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+from django.test import override_settings
+
+from interpreter.live import collector
+from interpreter.live.session import LiveSession
+from tests import fakekrisp
+
+from .conftest import FRAME, start_a_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DELAY = 0.3
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    monkeypatch.setattr(collector, "DELAY_SECONDS", DELAY)
+    monkeypatch.setattr(LiveSession, "TAIL_QUIET_SECONDS", 0.1)
+
+
+@pytest.fixture
+def full_collections():
+    """Python's automatic collection off; the full collections that run meanwhile."""
+    seen: list[dict] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            seen.append(info)
+
+    gc.collect()
+    gc.disable()
+    gc.callbacks.append(note)
+    yield seen
+    gc.callbacks.remove(note)
+    gc.enable()
+
+
+def live_sessions() -> int:
+    return sum(type(o) is LiveSession for o in gc.get_objects())
+
+
+@override_settings(LIVE_MAX_SESSIONS_PER_USER=3)
+async def test_sessions_ending_together_are_freed_by_one_collection_soon_after(
+    fake, quick, full_collections, open_browser, alice_cookie
+):
+    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
+    browsers = [(await start_a_session(open_browser, alice_cookie))[0] for _ in range(3)]
+    for browser in browsers:
+        await browser.send_audio(FRAME, frames=2)
+        await browser.expect("translation", final=True)
+
+    for browser in browsers:
+        await browser.send({"type": "stop"})
+    for browser in browsers:
+        await browser.until_closed()
+        await browser.leave()  # the page's side of the close
+    await asyncio.sleep(DELAY + 0.3)
+
+    assert live_sessions() == 0
+    assert len(full_collections) == 1

@@ -15,6 +15,7 @@ import sys
 
 import pytest
 
+from .clips import CLIP, microphone_clip
 from .stack import PASSWORD, ROOT
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -26,6 +27,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.models,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
     pytest.mark.skipif(
         not AXE.exists(), reason="axe-core is not installed (run `npm ci` for node_modules)"
     ),
@@ -101,7 +103,8 @@ def saved(stack):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory):
+    clip = microphone_clip(tmp_path_factory.mktemp("microphone"))
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -115,6 +118,8 @@ def browser():
                 "--disable-sync",
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={clip}",
+                "--autoplay-policy=no-user-gesture-required",
             ],
         )
         yield browser
@@ -192,6 +197,25 @@ def open_live_with_tab_source(page, saved) -> None:
     sync_api.expect(page.locator("#tab-help")).to_be_visible()
 
 
+def interpret(page, saved) -> None:
+    """/live/ while it interprets: captions and their translations on screen."""
+    page.goto("/live/")
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "live", timeout=30_000
+    )
+    sync_api.expect(page.locator(".caption-target .final").first).not_to_be_empty(timeout=60_000)
+
+
+def interpret_and_stop(page, saved) -> None:
+    """/live/ after a session: ended, with the link to its saved transcript."""
+    interpret(page, saved)
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "ended", timeout=20_000
+    )
+
+
 def fail_to_log_in(page, saved) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill("nobody")
@@ -215,6 +239,8 @@ PAGES = [
     ("home", "/", True),
     ("live before start", "/live/", True),
     ("live with tab source", open_live_with_tab_source, True),
+    ("live while interpreting", interpret, True),
+    ("live after a session", interpret_and_stop, True),
     ("history list", "/history/", True),
     ("saved session", "/history/{session}/", True),
     ("glossary list", "/glossaries/", True),

@@ -7,15 +7,14 @@ test reads what the page shows, what its player really played, and what was save
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
+from .chromium import CHROMIUM, launch_args
 from .clips import CLIP, microphone_clip
 from .stack import PASSWORD
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,19 +30,7 @@ def page(stack, tmp_path):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-audio-capture={clip}%noloop",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
+            args=launch_args(clip, loop=False),
         )
         context = browser.new_context(base_url=stack.url)
         page = context.new_page()

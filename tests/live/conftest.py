@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.asgi import application
 from interpreter.models import Utterance
+from tests import fakekrisp
 from tests.fakekrisp import API_KEY, FakeKrisp
 from tests.page import FRAME, START
 
@@ -155,6 +156,19 @@ async def start_a_session(open_page, cookie: bytes) -> tuple[Browser, int]:
     """Open a signed-in page and start a session on it; the page and the session's id."""
     browser = await open_page(cookie)
     return browser, (await browser.start())["session_id"]
+
+
+async def start_with_finals(
+    fake, open_page, cookie: bytes, utterances: int, seconds: float = 5
+) -> tuple[Browser, int]:
+    """Start a session on a peer that finalises an utterance every two frames, send
+    ``utterances`` of them, and wait for each one's final translation on the page."""
+    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
+    browser, session_id = await start_a_session(open_page, cookie)
+    await browser.send_audio(FRAME, frames=2 * utterances)
+    for n in range(1, utterances + 1):
+        await browser.expect("translation", final=True, text=f"enunciado {n}", seconds=seconds)
+    return browser, session_id
 
 
 @pytest.fixture

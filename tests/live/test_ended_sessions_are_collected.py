@@ -15,9 +15,8 @@ from django.test import override_settings
 
 from interpreter.live import collector
 from interpreter.live.session import LiveSession
-from tests import fakekrisp
 
-from .conftest import FRAME, start_a_session
+from .conftest import start_with_finals
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,11 +54,7 @@ def live_sessions() -> int:
 async def test_sessions_ending_together_are_freed_by_one_collection_soon_after(
     fake, quick, full_collections, open_browser, alice_cookie
 ):
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browsers = [(await start_a_session(open_browser, alice_cookie))[0] for _ in range(3)]
-    for browser in browsers:
-        await browser.send_audio(FRAME, frames=2)
-        await browser.expect("translation", final=True)
+    browsers = [(await start_with_finals(fake, open_browser, alice_cookie, 1))[0] for _ in range(3)]
 
     for browser in browsers:
         await browser.send({"type": "stop"})

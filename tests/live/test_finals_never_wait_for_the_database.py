@@ -16,9 +16,8 @@ from django.db import DatabaseError
 from interpreter.live import finals, protocol
 from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
-from tests import fakekrisp
 
-from .conftest import FRAME, eventually, start_a_session, utterances
+from .conftest import eventually, start_with_finals, utterances
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,12 +48,7 @@ async def test_captions_arrive_while_a_write_is_held_and_every_final_is_saved_af
     fake, held_writes, open_browser, alice_cookie
 ):
     release, batches = held_writes
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browser, session_id = await start_a_session(open_browser, alice_cookie)
-
-    await browser.send_audio(FRAME, frames=8)
-    for n in range(1, 5):
-        await browser.expect("translation", final=True, text=f"enunciado {n}", seconds=3)
+    browser, session_id = await start_with_finals(fake, open_browser, alice_cookie, 4, seconds=3)
 
     assert len(batches) == 1  # every caption came while the first write was held
     release.set()
@@ -74,10 +68,7 @@ async def test_the_session_is_marked_ended_only_after_its_finals_are_saved(
     fake, held_writes, open_browser, alice_cookie
 ):
     release, _ = held_writes
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browser, session_id = await start_a_session(open_browser, alice_cookie)
-    await browser.send_audio(FRAME, frames=2)
-    await browser.expect("translation", final=True)
+    browser, session_id = await start_with_finals(fake, open_browser, alice_cookie, 1)
 
     await browser.send({"type": "stop"})
     await asyncio.sleep(0.5)
@@ -96,10 +87,7 @@ async def test_a_page_that_leaves_during_a_slow_write_still_gets_its_session_end
     """Leaving cancels the session, and cancels again after a second if it is still busy;
     the row is marked ended once the held write goes through all the same."""
     release, _ = held_writes
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browser, session_id = await start_a_session(open_browser, alice_cookie)
-    await browser.send_audio(FRAME, frames=2)
-    await browser.expect("translation", final=True)
+    browser, session_id = await start_with_finals(fake, open_browser, alice_cookie, 1)
 
     await browser.leave()  # over a second: the session was cancelled twice
     assert (await TranslationSession.objects.aget(pk=session_id)).status == "running"
@@ -120,10 +108,8 @@ async def test_finals_that_cannot_be_saved_fail_the_session_with_a_message(
         raise DatabaseError("disk I/O error")
 
     monkeypatch.setattr(finals, "write", broken)
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browser, session_id = await start_a_session(open_browser, alice_cookie)
-    await browser.send_audio(FRAME, frames=4)
-    await browser.expect("translation", final=True, text="enunciado 2")  # captions go on
+    # Captions go on: both utterances' translations reach the page.
+    browser, session_id = await start_with_finals(fake, open_browser, alice_cookie, 2)
 
     with caplog.at_level(logging.ERROR, logger="interpreter.live.finals"):
         await browser.send({"type": "stop"})
@@ -136,10 +122,7 @@ async def test_finals_that_cannot_be_saved_fail_the_session_with_a_message(
 
 
 async def test_no_writer_task_is_left_once_everything_is_written(fake, open_browser, alice_cookie):
-    fake.behaviour = fakekrisp.echo(frames_per_utterance=2, interim_every=1000)
-    browser, _ = await start_a_session(open_browser, alice_cookie)
-    await browser.send_audio(FRAME, frames=2)
-    await browser.expect("translation", final=True)
+    browser, _ = await start_with_finals(fake, open_browser, alice_cookie, 1)
     await browser.send({"type": "stop"})
     await browser.until_closed()
 

@@ -95,4 +95,5 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Runs once the socket is closed, by either side: end the session, keep what's saved."""
         if self.live is not None:
             await self.live.close()
+            self.live = None  # the session refers back to this consumer: no cycle left behind
             collector.session_ended()

@@ -1,14 +1,17 @@
 """Ended sessions' garbage, collected a few seconds after they end rather than minutes later.
 
-A live session that ends leaves its objects in reference cycles (its tasks, the tracebacks
-of their cancellations, its consumer, Twisted's and websockets' connection objects): about
-225 objects and a few hundred KB per session. They had lived long enough to reach the
-collector's oldest generation, so only a full collection frees them, and on a busy worker
-Python runs one every few minutes. Between two, the garbage of every session that ended
-piles up: in ``bench/soak.py`` (50 pages, a new session per page every minute) daphne's
-RSS rose by ~30 MiB in three minutes and kept that high-water mark, and the full collection
-that finally ran had tens of thousands of dead objects to walk, 40–170 ms during which
-no live session's audio moved (docs/benchmarks.md).
+A session's own objects (its consumer, tasks, stream) are freed by reference counting as
+its socket closes (``LiveSession.close``). What the server's libraries leave behind sits in
+reference cycles: autobahn resolves a protocol's ``is_closed`` with the protocol itself,
+Twisted's HTTP channel and the request it upgraded to a WebSocket point at each other, and
+asyncio's socket transports keep a bound method of themselves. About 60 objects a
+session, by then all in Python's oldest generation, so only a
+full collection frees them, and on a busy worker Python runs one every few minutes.
+Between two, the garbage of every session that ended piles up: in ``bench/soak.py`` (50
+pages, a new session per page every minute) daphne's RSS rose by ~30 MiB in three minutes
+and kept that high-water mark, and the full collection that finally ran had tens of
+thousands of dead objects to walk, 40–170 ms during which no live session's audio moved
+(docs/benchmarks.md).
 
 :func:`session_ended` schedules one full collection :data:`DELAY_SECONDS` later on the
 running event loop; sessions that end meanwhile share it. Each then frees a few sessions'

@@ -120,6 +120,11 @@ class LiveSession:
             task.cancel()
             await asyncio.wait({task}, timeout=1.0)
         self.state = State.ENDED
+        # The cancelled task's traceback holds this session's frames, and the stream holds a
+        # method of it: dropping both lets reference counting free the session's objects now,
+        # not the next full garbage collection (interpreter.live.collector).
+        self._task = None
+        self._stream = None
 
     # ---------------------------------------------------------------- control
 

@@ -1,6 +1,7 @@
-"""Sessions' objects are freed a few seconds after they end, by one full collection.
+"""Sessions' objects are freed when they end, and what sits in cycles soon after.
 
-An ended session's objects sit in reference cycles that only a full collection frees
+The session's own objects are freed by reference counting as its socket closes. What the
+server's libraries leave in reference cycles only a full collection frees
 (``interpreter.live.collector``). Python's own collections are switched off here, so the
 only full collection is the one the sessions' ends asked for.
 """
@@ -65,3 +66,16 @@ async def test_sessions_ending_together_are_freed_by_one_collection_soon_after(
 
     assert live_sessions() == 0
     assert len(full_collections) == 1
+
+
+async def test_a_session_the_page_leaves_mid_stream_is_freed_without_a_collection(
+    fake, monkeypatch, full_collections, open_browser, alice_cookie
+):
+    monkeypatch.setattr(collector, "DELAY_SECONDS", 60.0)  # not within this test
+    browser, _ = await start_with_finals(fake, open_browser, alice_cookie, 1)
+
+    await browser.leave()  # cancels the session's tasks mid-stream
+    await asyncio.sleep(0.1)
+
+    assert live_sessions() == 0
+    assert full_collections == []

@@ -32,6 +32,7 @@ function upsert(utterance) {
   text.textContent = utterance.text;
   translation.textContent = utterance.translation;
   document.getElementById("transcript-empty")?.remove();
+  document.getElementById("transcript-table").hidden = false;
 }
 
 async function poll() {

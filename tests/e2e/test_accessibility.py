@@ -7,12 +7,15 @@ low-vision user would trip over.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 
 import pytest
+
+from interpreter.krisp.errors import KrispConnectionError
 
 from .chromium import CHROMIUM, launch_args
 from .clips import CLIP, microphone_clip
@@ -21,6 +24,8 @@ from .stack import PASSWORD, ROOT
 sync_api = pytest.importorskip("playwright.sync_api")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# What the server says when the service can't be reached.
+SERVICE_FAILED = KrispConnectionError.user_message
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,7 +41,7 @@ SEED = """
 from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from glossaries.models import Glossary
+from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.models import TranslationSession, Utterance
 
 user = get_user_model().objects.get(username={username!r})
@@ -56,24 +61,31 @@ for n, (text, translation) in enumerate([
         session=session, utterance_id=f"u{{n}}", started_at=started + timedelta(seconds=5 * n),
         duration_ms=2000, text=text, translation=translation,
     )
-TranslationSession.objects.create(
+failed = TranslationSession.objects.create(
     user=user, account=account, title="Dropped call", source_language="en-US",
     target_language="es-ES", voice="male", backend="localvt", status="failed",
     started_at=started - timedelta(hours=1), ended_at=started - timedelta(minutes=59),
     error="The connection was lost.",
 )
-Glossary.objects.create(
+glossary = Glossary.objects.create(
     account=account, name="Finance terms", source_language="en-US", target_language="es-ES",
     description="Budget words",
 )
-print(session.pk, account.slug)
+for term in ("EBITDA", "accounts payable"):
+    VocabularyTerm.objects.create(glossary=glossary, term=term)
+for source, target, note in [
+    ("budget", "presupuesto", ""),
+    ("cash flow", "flujo de caja", "Rather than flujo de efectivo"),
+]:
+    DictionaryEntry.objects.create(glossary=glossary, source=source, target=target, note=note)
+print(session.pk, account.slug, glossary.pk, failed.pk)
 """
 
 
 @pytest.fixture(scope="module")
 def saved(stack):
-    """A finished session with two utterances, a failed session and a glossary, for the
-    stack's user."""
+    """A finished session with two utterances, a failed session and a glossary with terms,
+    for the stack's user."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "interpreter.settings",
@@ -97,8 +109,13 @@ def saved(stack):
         capture_output=True,
         text=True,
     )
-    session_id, account_slug = result.stdout.split()[-2:]
-    return {"session": session_id, "account": account_slug}
+    session_id, account_slug, glossary_id, failed_id = result.stdout.split()[-4:]
+    return {
+        "session": session_id,
+        "account": account_slug,
+        "glossary": glossary_id,
+        "failed": failed_id,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +220,45 @@ def interpret_and_stop(page, saved) -> None:
     )
 
 
+def fail_as_the_service_does(page, saved) -> None:
+    """/live/ after the translation service failed: the error state and its alert. The
+    socket is answered as the server answers when the service is unreachable: connecting,
+    a fatal service_unavailable error, the session ended as failed, then the close."""
+
+    def server(socket) -> None:
+        def on_message(message) -> None:
+            if not isinstance(message, str) or json.loads(message).get("type") != "start":
+                return
+            for event in [
+                {"type": "status", "state": "connecting"},
+                {
+                    "type": "error",
+                    "code": "service_unavailable",
+                    "message": SERVICE_FAILED,
+                    "fatal": True,
+                },
+                {
+                    "type": "ended",
+                    "status": "failed",
+                    "session_id": int(saved["failed"]),
+                    "history_url": f"/history/{saved['failed']}/",
+                },
+            ]:
+                socket.send(json.dumps(event))
+            socket.close(code=1000)
+
+        socket.on_message(on_message)
+
+    page.route_web_socket("**/ws/live/", server)
+    page.goto("/live/")
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "error", timeout=20_000
+    )
+    sync_api.expect(page.locator("#live-alert")).to_have_text(SERVICE_FAILED)
+    sync_api.expect(page.locator("#live-alert")).to_be_visible()
+
+
 def fail_to_log_in(page, saved) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill("nobody")
@@ -217,6 +273,16 @@ def submit_empty_glossary(page, saved) -> None:
     sync_api.expect(page.locator(".field-error").first).to_be_visible()
 
 
+def confirm_bulk_delete(page, saved) -> None:
+    """The confirmation a manager sees after selecting sessions on /history/ and pressing
+    "Delete selected…"; nothing is deleted until it is confirmed."""
+    page.goto("/history/")
+    page.get_by_label("Select Weekly planning").check()
+    page.get_by_label("Select Dropped call").check()
+    page.get_by_role("button", name="Delete selected").click()
+    sync_api.expect(page.get_by_role("heading", name="Delete 2 sessions?")).to_be_visible()
+
+
 # (name, path or steps, signed in?)
 PAGES = [
     ("login", "/login/", False),
@@ -228,11 +294,20 @@ PAGES = [
     ("live with tab source", open_live_with_tab_source, True),
     ("live while interpreting", interpret, True),
     ("live after a session", interpret_and_stop, True),
+    ("live after the service failed", fail_as_the_service_does, True),
     ("history list", "/history/", True),
     ("saved session", "/history/{session}/", True),
+    ("saved failed session", "/history/{failed}/", True),
+    ("session delete confirm", "/history/{session}/delete/", True),
+    ("bulk delete confirm", confirm_bulk_delete, True),
     ("glossary list", "/glossaries/", True),
     ("new glossary form", "/glossaries/new/", True),
     ("new glossary form with errors", submit_empty_glossary, True),
+    ("glossary", "/glossaries/{glossary}/", True),
+    ("glossary edit form", "/glossaries/{glossary}/edit/", True),
+    ("glossary vocabulary", "/glossaries/{glossary}/vocabulary/", True),
+    ("glossary dictionary", "/glossaries/{glossary}/dictionary/", True),
+    ("glossary delete confirm", "/glossaries/{glossary}/delete/", True),
     ("account", "/account/{account}/", True),
     ("password change", "/password/change/", True),
 ]

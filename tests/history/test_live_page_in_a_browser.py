@@ -83,3 +83,30 @@ def test_a_running_session_shows_new_lines_and_late_translations_live(
     session.status = "completed"
     session.save(update_fields=["status"])
     sync_api.expect(page.locator("#session-status")).to_have_text("Completed", timeout=8000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_session_with_nothing_said_shows_its_table_with_the_first_line(
+    page, make_session, alice, alpha
+):
+    session = make_session(alice, alpha, status="running", lines=[])
+    page.goto(f"/history/{session.pk}/")
+    table = page.locator("#transcript-table")
+    sync_api.expect(page.get_by_text("Nothing was said yet.")).to_be_visible()
+    sync_api.expect(table).to_be_hidden()  # no header row over an empty table
+
+    Utterance.objects.create(
+        session=session,
+        utterance_id="u1",
+        started_at=session.started_at,
+        text="First line",
+        translation="Primera línea",
+    )
+
+    sync_api.expect(table).to_be_visible(timeout=8000)
+    sync_api.expect(page.get_by_text("Nothing was said yet.")).to_have_count(0)
+    assert page.locator("#transcript-rows tr td").all_text_contents() == [
+        "00:00:00",
+        "First line",
+        "Primera línea",
+    ]

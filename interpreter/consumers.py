@@ -7,6 +7,7 @@ session itself (validation, limits, the service stream, persistence) lives in
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 from channels.exceptions import StopConsumer
@@ -51,14 +52,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         the one source: nothing addresses a live page through the channel layer (audio stays
         on the socket that carries it), so it holds no layer channel and reads ``receive``
         directly. The disconnect handler ends the loop by raising ``StopConsumer``, as in
-        Channels; a cancel (daphne giving up on the app) interrupts the read.
+        Channels; a cancel (daphne giving up on the app, or stopping) interrupts the read.
         """
         self.scope = scope
         self.channel_layer = None
         self.base_send = send
-        with contextlib.suppress(StopConsumer):
-            while True:
-                await self.dispatch(await receive())
+        try:
+            with contextlib.suppress(StopConsumer):
+                while True:
+                    await self.dispatch(await receive())
+        except asyncio.CancelledError:
+            # daphne cancels every connection's app when the server is told to stop (SIGTERM,
+            # SIGINT), and waits for them before it exits: end the session properly first.
+            if self.live is not None:
+                await self.live.shut_down()
+                self.live = None
+            raise
 
     async def connect(self) -> None:
         """Runs when a page opens the socket: only signed-in members of an account get in."""

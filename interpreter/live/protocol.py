@@ -35,6 +35,14 @@ TOO_FAST = (
 )
 INTERNAL_ERROR = "Something went wrong on our side. What was said so far has been saved."
 NOT_ALL_SAVED = "Part of this session's transcript could not be saved."
+SERVER_RESTARTING = (
+    "The interpreter's server is restarting, so this session was stopped. What was said so far "
+    "has been saved; press Start to go on in a moment."
+)
+# The socket's close code when the server stops: 1012 ("Service Restart") is reserved for
+# the server itself (autobahn refuses it from an application), so, as 4429 mirrors HTTP
+# 429, 4503 mirrors HTTP 503.
+SERVER_RESTARTING_CLOSE = 4503
 
 
 def frame_too_large(limit: int) -> str:

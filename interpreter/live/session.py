@@ -63,6 +63,8 @@ class LiveSession:
     # this long, and never longer than the maximum.
     TAIL_QUIET_SECONDS = 3.0
     TAIL_MAX_SECONDS = 8.0
+    # How long a server that is stopping waits for a stopped session's tail.
+    SHUTDOWN_SECONDS = 5.0
 
     def __init__(
         self, socket: AsyncWebsocketConsumer, user: AbstractBaseUser, account: Account
@@ -126,6 +128,32 @@ class LiveSession:
         self._task = None
         self._stream = None
 
+    async def shut_down(self) -> None:
+        """The server is stopping (a deploy, a restart): end the session as failed, saying
+        why, with everything final saved, and close the socket with code 4503.
+
+        A live session ends through the usual path, a fatal refusal, so its finals are
+        written and its row ended before daphne lets the process exit; one the user had
+        already stopped gets :data:`SHUTDOWN_SECONDS` to collect its tail; a start still
+        under way is cancelled and the page told; a socket with no session is just closed.
+        """
+        refusal = Refusal(
+            "server_restarting",
+            protocol.SERVER_RESTARTING,
+            close_code=protocol.SERVER_RESTARTING_CLOSE,
+        )
+        task = self._task
+        if self.state is State.LIVE:
+            self._request_end(refusal)
+        if self.state is State.STOPPING and task is not None:
+            await asyncio.wait({task}, timeout=self.SHUTDOWN_SECONDS)
+        told = task is not None and task.done() and not task.cancelled()
+        await self.close()
+        if task is not None and not told:
+            await self._send(refusal.event())
+        if not told:
+            await self._close_page(refusal.close_code)
+
     # ---------------------------------------------------------------- control
 
     async def _start(self, message: dict) -> None:
@@ -171,7 +199,7 @@ class LiveSession:
     # ---------------------------------------------------------------- the session's life
 
     async def _run(self, message: dict) -> None:
-        status, error = Status.COMPLETED, ""
+        status, error, close_code = Status.COMPLETED, "", 1000
         try:
             try:
                 config = await self._open_session(message)
@@ -184,7 +212,7 @@ class LiveSession:
             async with voice_client().stream(config) as stream:
                 await self._relay(stream)
         except Refusal as refusal:
-            status, error = Status.FAILED, refusal.message
+            status, error, close_code = Status.FAILED, refusal.message, refusal.close_code
             await self._send(refusal.event())
         except KrispError as exc:
             logger.warning("Live session %s: the service failed: %s", self.session.pk, exc)
@@ -199,7 +227,7 @@ class LiveSession:
             # Runs on cancellation too (the browser left): the row must not stay running.
             self.state = State.ENDED
             await self._finish(status, error)
-        await self._say_goodbye()
+        await self._say_goodbye(close_code)
 
     async def _open_session(self, message: dict) -> SessionConfig:
         """Check the start request and every limit, then create the session's row."""
@@ -385,7 +413,7 @@ class LiveSession:
             self.audio_out,
         )
 
-    async def _say_goodbye(self) -> None:
+    async def _say_goodbye(self, close_code: int = 1000) -> None:
         """Tell the page how the session ended and where it is saved, then close."""
         if self.session is not None:
             await self._send(
@@ -396,7 +424,11 @@ class LiveSession:
                     "history_url": reverse("history_session", args=[self.session.pk]),
                 }
             )
-        await self.socket.close()
+        await self._close_page(close_code)
+
+    async def _close_page(self, code: int) -> None:
+        if not self._page_gone:
+            await self.socket.close(code)
 
     async def _send(self, message: dict) -> None:
         await self._to_page(text_data=json.dumps(message))

@@ -28,6 +28,7 @@ const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share t
 // sees 1006, not a code of ours), so only limits the server meets later have codes here.
 const CLOSE_MESSAGES = {
   4429: "Too many live sessions are open on your account. Stop another session and try again.",
+  4503: "The interpreter's server is restarting. Press Start to go on in a moment.",
 };
 const ERROR_FALLBACKS = {
   quota: "You have used all of your interpretation time.",
@@ -37,6 +38,7 @@ const ERROR_FALLBACKS = {
   unauthorized: "Your sign-in has expired. Sign in again.",
   payment_required: "Interpretation is not available on your current plan.",
   service_unavailable: "The interpretation service is unavailable right now.",
+  server_restarting: "The interpreter's server is restarting. Press Start to go on in a moment.",
   too_fast: "Audio was sent faster than real time.",
   too_long: "The session reached its maximum length.",
   frame_too_large: "An audio frame was too large.",

@@ -132,7 +132,8 @@ class Browser:
         return await asyncio.wait_for(drain(), seconds)
 
     async def leave(self) -> None:
-        await self.ws.disconnect(timeout=10)
+        if not self.ws.future.done():  # else the server side is already over
+            await self.ws.disconnect(timeout=10)
 
 
 @pytest.fixture

@@ -12,30 +12,20 @@ outside the account may open them on either worker.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
-from django.conf import settings
 from websockets.asyncio.client import connect
 
 from accounts.models import Membership
 from interpreter.models import TranslationSession, Utterance
-from tests.conftest import PASSWORD
-from tests.fakekrisp import API_KEY, FakeKrisp, echo
 from tests.page import FRAME, START
-from tests.ports import answers, free_port
+
+from .conftest import FRAMES_PER_UTTERANCE, Worker, log_in
 
 pytestmark = [
     pytest.mark.postgres,
@@ -43,189 +33,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/14"
-SECRET_KEY = "multiprocess-test-only-not-a-secret"
 FRAMES_PER_SESSION = 100  # 2 s of audio
-FRAMES_PER_UTTERANCE = 25  # the echo peer's finals
 UTTERANCES = FRAMES_PER_SESSION // FRAMES_PER_UTTERANCE
-
-
-# ------------------------------------------------------------------ processes and peers
-
-
-def _redis_answers() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
-def _database_url() -> str:
-    """The URL of the database this test uses (pytest-django's ``test_<name>``)."""
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "", safe="")
-    password = quote(db.get("PASSWORD") or "", safe="")
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}{port}/{quote(db['NAME'], safe='')}"
-
-
-@dataclass
-class Worker:
-    name: str
-    port: int
-    process: subprocess.Popen
-    log: Path
-
-    @property
-    def http(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/live/"
-
-    def output(self) -> str:
-        """The worker's errors (each distinct line once), else the end of its log."""
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        errors = re.findall(r"^.*(?:ERROR|Error\b|Exception\b).*$", text, re.MULTILINE)
-        return "\n".join(dict.fromkeys(errors)) or text[-3000:]
-
-
-@pytest.fixture
-def services():
-    """Skip cleanly unless both PostgreSQL (the test database) and Redis answer."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs DATABASE_URL pointing at PostgreSQL (the PostgreSQL pass of make test)")
-    if not _redis_answers():
-        pytest.skip(f"Redis does not answer at {REDIS_URL}")
-
-
-@pytest.fixture
-def fake_krisp() -> Iterator[FakeKrisp]:
-    """A FakeKrisp echo peer on its own event loop in a thread, so workers can reach it."""
-    started = threading.Event()
-    box: dict = {}
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-        stop = loop.create_future()
-        async with FakeKrisp(echo(frames_per_utterance=FRAMES_PER_UTTERANCE)) as peer:
-            box.update(peer=peer, loop=loop, stop=stop)
-            started.set()
-            await stop
-
-    def run() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # reported to the fixture below
-            box["error"] = exc
-        finally:
-            started.set()
-
-    thread = threading.Thread(target=run, name="fake-krisp", daemon=True)
-    thread.start()
-    assert started.wait(10), "the fake Krisp peer did not start"
-    if "peer" not in box:
-        raise RuntimeError("the fake Krisp peer failed to start") from box.get("error")
-    try:
-        yield box["peer"]
-    finally:
-        loop, stop = box["loop"], box["stop"]
-        with contextlib.suppress(RuntimeError):  # the loop may already be gone
-            loop.call_soon_threadsafe(lambda: stop.done() or stop.set_result(None))
-        thread.join(10)
-
-
-@pytest.fixture
-def workers(services, transactional_db, fake_krisp, tmp_path) -> Iterator[tuple[Worker, Worker]]:
-    """Two daphne processes on two ports, same database, same Redis; stopped at teardown.
-
-    Depends on ``transactional_db`` so the workers are gone (and their connections closed)
-    before the tables are flushed and the test database is dropped.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "KRISP_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",  # the same (fast) password hasher as the test
-        DEBUG="true",
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=_database_url(),
-        REDIS_URL=REDIS_URL,
-        KRISP_API_KEY=API_KEY,
-        KRISP_API_BASE=fake_krisp.api_base,
-        KRISP_WS_URL=fake_krisp.ws_url,
-        LIVE_MAX_SESSIONS_PER_USER="50",
-        LIVE_STARTS_PER_MINUTE="1000",
-        AUTH_RATE_LIMIT="1000/m",
-        LOG_LEVEL="WARNING",
-        PYTHONUNBUFFERED="1",
-    )
-    started: list[Worker] = []
-    try:
-        for name in ("A", "B"):
-            port = free_port()
-            log = tmp_path / f"daphne-{name}.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "interpreter.asgi:application",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            started.append(Worker(name, port, process, log))
-        deadline = time.monotonic() + 30
-        for worker in started:
-            while not answers(worker.port):
-                if worker.process.poll() is not None:
-                    pytest.fail(f"worker {worker.name} exited:\n{worker.output()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"worker {worker.name} did not listen:\n{worker.output()}")
-                time.sleep(0.1)
-        yield started[0], started[1]
-    finally:
-        for worker in started:
-            if worker.process.poll() is None:
-                worker.process.terminate()
-        for worker in started:
-            try:
-                worker.process.wait(10)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
-                worker.process.wait(5)
-
-
-# ------------------------------------------------------------------ browsers
-
-
-def log_in(worker: Worker, username: str) -> str:
-    """Sign in through the login form on ``worker``; returns the session cookie's value."""
-    with httpx.Client(base_url=worker.http, timeout=10) as client:
-        form = client.get("/login/")
-        assert form.status_code == 200, form.text[:500]
-        response = client.post(
-            "/login/",
-            data={
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            },
-        )
-        assert response.status_code == 302, f"login of {username} failed: {response.text[:500]}"
-        return client.cookies["sessionid"]
 
 
 @dataclass

@@ -18,6 +18,13 @@ const FRAME_SAMPLES = FRAME_BYTES / 2;
 const MAX_BUFFERED_BYTES = TARGET_RATE * 2; // ~1 s of audio waiting in the socket
 const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
 const END_WAIT_MS = 10000;
+// After a live session's connection is lost or its server restarts, the page starts a new
+// session on the same audio, waiting this long before each try; then it gives up.
+const RESUME_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+// A live session's server going away is resumed; while resuming, so are the refusals that
+// pass (the old session not yet ended on the server, the engine itself restarting).
+const RESUMED_AFTER = new Set(["server_restarting"]);
+const RETRIED_WHILE_RESUMING = new Set(["server_restarting", "busy", "rate_limited", "service_unavailable"]);
 // The service sends a translated sentence's speech as fast as it is made, often several
 // seconds at once; the player must hold a whole sentence (an utterance is at most ~12 s of
 // speech) and drops the oldest audio only when the listener is hopelessly behind.
@@ -110,7 +117,9 @@ const outputMode = typeof AudioContext !== "undefined" && typeof AudioContext.pr
 
 let session = null; // the current LiveSession, if any
 let followCaptions = true;
-const captions = new Map(); // utterance_id -> { li, source, target, sourceText, targetText }
+// "<connection>:<utterance_id>" -> { li, source, target, sourceText, targetText }; a session
+// resumed on a new connection numbers its utterances afresh.
+const captions = new Map();
 
 function readConfig() {
   try {
@@ -263,7 +272,7 @@ function captionEntry(id) {
   if (entry) return entry;
   const li = document.createElement("li");
   li.className = "caption";
-  li.dataset.utteranceId = id;
+  li.dataset.utteranceId = id.slice(id.indexOf(":") + 1);
   const source = document.createElement("p");
   source.className = "caption-source";
   source.lang = ui.sourceLanguage.value || "";
@@ -295,9 +304,9 @@ function setCaptionText(cell, text, final) {
   }
 }
 
-function onTranscript(event) {
+function onTranscript(event, connection) {
   if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
-  const entry = captionEntry(String(event.utterance_id));
+  const entry = captionEntry(`${connection}:${event.utterance_id}`);
   const text = typeof event.text === "string" ? event.text : "";
   if (entry.sourceFinal && !event.final) return; // a late interim must not undo a final
   entry.sourceText = text;
@@ -307,9 +316,9 @@ function onTranscript(event) {
   captionsChanged();
 }
 
-function onTranslation(event) {
+function onTranslation(event, connection) {
   if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
-  const entry = captionEntry(String(event.utterance_id));
+  const entry = captionEntry(`${connection}:${event.utterance_id}`);
   const text = typeof event.text === "string" ? event.text : "";
   const final = event.final !== false;
   if (entry.targetFinal && !final) return;
@@ -469,6 +478,12 @@ class LiveSession {
     this.finished = false; // torn down
     this.ended = false;
     this.fatal = false;
+    this.connection = 0; // sockets opened so far
+    this.wasLive = false; // some connection reached ready
+    this.resuming = false; // this connection is over; a new one will carry on
+    this.resumeTries = 0; // since the last ready
+    this.resumeTimer = 0;
+    this.lossNotice = ""; // what the server said as it went away
     this.startedAt = 0;
     this.timer = 0;
     this.endTimer = 0;
@@ -566,10 +581,11 @@ class LiveSession {
       return;
     }
     this.ws = ws;
+    this.connection += 1;
     ws.binaryType = "arraybuffer";
-    setState("connecting", "Connecting…");
+    if (!this.wasLive) setState("connecting", "Connecting…");
     ws.addEventListener("open", () => {
-      if (this.finished) return;
+      if (this.finished || this.ws !== ws) return;
       ws.send(JSON.stringify({
         type: "start",
         source_language: this.settings.sourceLanguage,
@@ -578,8 +594,12 @@ class LiveSession {
         glossary: this.settings.glossary,
       }));
     });
-    ws.addEventListener("message", (event) => this.onSocketMessage(event));
-    ws.addEventListener("close", (event) => this.onSocketClose(event));
+    ws.addEventListener("message", (event) => {
+      if (this.ws === ws) this.onSocketMessage(event);
+    });
+    ws.addEventListener("close", (event) => {
+      if (this.ws === ws) this.onSocketClose(event);
+    });
   }
 
   onSocketMessage(event) {
@@ -606,10 +626,10 @@ class LiveSession {
         this.onReady(message);
         break;
       case "transcript":
-        onTranscript(message);
+        onTranscript(message, this.connection);
         break;
       case "translation":
-        onTranslation(message);
+        onTranslation(message, this.connection);
         break;
       case "error":
         this.onServerError(message);
@@ -623,9 +643,10 @@ class LiveSession {
   }
 
   onStatus(message) {
-    if (this.fatal || this.ended) return;
-    const state = ["connecting", "reconnecting", "live"].includes(message.state) ? message.state : null;
+    if (this.fatal || this.ended || this.resuming) return;
+    let state = ["connecting", "reconnecting", "live"].includes(message.state) ? message.state : null;
     if (!state) return;
+    if (state === "connecting" && this.wasLive) state = "reconnecting"; // a resumed session
     const text = typeof message.message === "string" && message.message ? message.message : STATE_TEXT[state];
     if (this.stopping && state === "live") {
       setState("live", "Finishing…");
@@ -638,9 +659,17 @@ class LiveSession {
     if (this.ready) return;
     this.ready = true;
     stats.sessionId = Number.isFinite(message.session_id) ? message.session_id : null;
-    this.startedAt = performance.now();
-    ui.elapsed.textContent = formatElapsed(0);
-    this.timer = window.setInterval(() => this.tick(), 1000);
+    if (this.wasLive) {
+      // A resumed session: the elapsed time and the captions carry on.
+      this.resumeTries = 0;
+      clearAlert();
+      notice("Reconnected. Interpreting goes on in a new session; what was said during the gap was not interpreted.");
+    } else {
+      this.wasLive = true;
+      this.startedAt = performance.now();
+      ui.elapsed.textContent = formatElapsed(0);
+      this.timer = window.setInterval(() => this.tick(), 1000);
+    }
     setState("live", STATE_TEXT.live);
     setToggle("stop");
   }
@@ -659,6 +688,14 @@ class LiveSession {
     const text = typeof message.message === "string" && message.message
       ? message.message
       : ERROR_FALLBACKS[code] || "Something went wrong with the interpreter.";
+    const resumable = this.ready ? RESUMED_AFTER.has(code) : this.wasLive && RETRIED_WHILE_RESUMING.has(code);
+    if (message.fatal && resumable && !this.stopping) {
+      // Not a refusal of this user: the next connection carries on.
+      this.resuming = true;
+      setState("reconnecting", "Reconnecting…");
+      if (code === "server_restarting") this.lossNotice = "The interpreter's server is restarting. Reconnecting…";
+      return;
+    }
     showAlert(text);
     if (message.fatal) {
       this.fatal = true;
@@ -671,9 +708,10 @@ class LiveSession {
   }
 
   onEnded(message) {
-    this.ended = true;
     stats.sessionId = Number.isFinite(message.session_id) ? message.session_id : stats.sessionId;
     showHistoryLink(message.history_url);
+    if (this.resuming) return; // the close follows; a new session starts after it
+    this.ended = true;
     if (message.status === "failed") {
       if (!ui.alert.textContent) showAlert("The session ended because of a problem. What was said so far has been saved.");
       setState("error", "Ended with an error");
@@ -687,6 +725,10 @@ class LiveSession {
     if (this.finished) return;
     if (this.ended) {
       this.finish({ drain: true });
+      return;
+    }
+    if (this.resuming || (this.wasLive && !this.stopping && !this.fatal)) {
+      this.resume();
       return;
     }
     const known = CLOSE_MESSAGES[event.code];
@@ -704,6 +746,30 @@ class LiveSession {
       setState("error", "Disconnected");
     }
     this.finish({ drain: false });
+  }
+
+  /** The connection of a session that was live is gone: start a new session on the same
+   * audio after a pause, and give up after the last of RESUME_DELAYS_MS. */
+  resume() {
+    this.ready = false;
+    this.ended = false;
+    this.resuming = false;
+    this.ws = null;
+    const delay = RESUME_DELAYS_MS[this.resumeTries];
+    if (delay === undefined) {
+      notice("");
+      showAlert("The connection to the interpreter was lost and could not be restored. What was said so far has been saved; press Start to begin a new session.");
+      setState("error", "Disconnected");
+      this.finish({ drain: false });
+      return;
+    }
+    if (this.resumeTries === 0) notice(this.lossNotice || "The connection to the interpreter was lost. Reconnecting…");
+    this.lossNotice = "";
+    this.resumeTries += 1;
+    setState("reconnecting", "Reconnecting…");
+    this.resumeTimer = window.setTimeout(() => {
+      if (!this.finished) this.openSocket();
+    }, delay);
   }
 
   onCaptureMessage(data) {
@@ -738,7 +804,7 @@ class LiveSession {
   onTrackEnded() {
     if (this.finished || this.stopping) return;
     notice(this.settings.source === "tab" ? "Tab sharing stopped." : "The microphone was disconnected.");
-    if (this.ready) this.stop();
+    if (this.wasLive) this.stop();
     else {
       setState("idle");
       this.finish({ drain: false });
@@ -776,6 +842,7 @@ class LiveSession {
   stop() {
     if (this.finished || this.stopping) return;
     this.stopping = true;
+    this.resuming = false; // a server going away meanwhile: its "ended" ends this too
     const ws = this.ws;
     this.stopCapture();
     if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN) {
@@ -785,7 +852,7 @@ class LiveSession {
       } catch {
         // Ignore.
       }
-      setState(this.ready ? "ended" : "idle");
+      setState(this.wasLive ? "ended" : "idle");
       this.finish({ drain: false });
       return;
     }
@@ -820,6 +887,7 @@ class LiveSession {
     this.finished = true;
     window.clearInterval(this.timer);
     window.clearTimeout(this.endTimer);
+    window.clearTimeout(this.resumeTimer);
     window.cancelAnimationFrame(this.levelFrame);
     this.stopCapture();
     ui.level.value = 0;

@@ -1,0 +1,127 @@
+"""A live session carries on when its connection is lost or its server restarts.
+
+Chromium plays a LibriVox recording over and over as its microphone; daphne bridges it to
+localvt. The page's socket passes through Playwright, which, once captions are on screen,
+ends that connection the way a restarting server does (``server_restarting``, ``ended``,
+close 4503) or the way a dropped connection does (a bare close). The page must reconnect
+by itself, start a new session on the same audio, keep the captions it had and add new
+ones, without a press of Start.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interpreter.live.protocol import SERVER_RESTARTING, SERVER_RESTARTING_CLOSE
+
+from .chromium import CHROMIUM, launch_args
+from .clips import CLIP, microphone_clip
+from .test_interpreting_in_a_browser import sign_in
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.models,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
+]
+
+
+@pytest.fixture
+def page(stack, tmp_path):
+    clip = microphone_clip(tmp_path)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=launch_args(clip, loop=True)
+        )
+        context = browser.new_context(base_url=stack.url)
+        page = context.new_page()
+        problems = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        yield page
+        browser.close()
+        assert problems == []
+
+
+def server_restarts(page_side, server_side, session_id: int) -> None:
+    """What a server told to stop sends the page (tests/live/test_the_server_shutting_down.py)."""
+    for event in [
+        {"type": "error", "code": "server_restarting", "message": SERVER_RESTARTING, "fatal": True},
+        {
+            "type": "ended",
+            "status": "failed",
+            "session_id": session_id,
+            "history_url": f"/history/{session_id}/",
+        },
+    ]:
+        page_side.send(json.dumps(event))
+    page_side.close(code=SERVER_RESTARTING_CLOSE)
+    server_side.close()
+
+
+def connection_drops(page_side, server_side, session_id: int) -> None:
+    page_side.close(code=1001)
+    server_side.close()
+
+
+@pytest.mark.parametrize("cut", [server_restarts, connection_drops], ids=lambda f: f.__name__)
+def test_a_live_session_resumes_by_itself_and_keeps_its_captions(page, stack, cut):
+    sockets = []
+
+    def pass_through(page_side) -> None:
+        sockets.append((page_side, page_side.connect_to_server()))
+
+    page.route_web_socket("**/ws/live/", pass_through)
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.select_option("#source-language", "en-US")
+    page.select_option("#target-language", "es-ES")
+    page.click("#live-toggle")
+    root = page.locator("#live-root")
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+    translations = page.locator(".caption-target .final")
+    sync_api.expect(translations.first).not_to_be_empty(timeout=60_000)
+    first_session = page.evaluate("window.interpreterStats.sessionId")
+    shown = translations.count()
+
+    cut(*sockets[0], first_session)
+
+    sync_api.expect(root).to_have_attribute("data-state", "reconnecting", timeout=5_000)
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+    sync_api.expect(page.locator("#live-notice")).to_contain_text("Reconnected")
+    sync_api.expect(page.locator("#live-alert")).to_be_empty()
+    sync_api.expect(translations.nth(shown)).not_to_be_empty(timeout=60_000)
+    assert translations.count() > shown  # the first session's captions are still there
+    assert len(sockets) == 2
+    assert page.evaluate("window.interpreterStats.sessionId") not in (None, first_session)
+    sync_api.expect(page.locator("#live-toggle")).to_have_text("Stop")
+
+    page.click("#live-toggle")
+    sync_api.expect(root).to_have_attribute("data-state", "ended", timeout=20_000)
+
+
+def test_stop_while_reconnecting_ends_it_and_no_new_session_starts(page, stack):
+    sockets = []
+
+    def pass_through(page_side) -> None:
+        sockets.append((page_side, page_side.connect_to_server()))
+
+    page.route_web_socket("**/ws/live/", pass_through)
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.click("#live-toggle")
+    root = page.locator("#live-root")
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+
+    connection_drops(*sockets[0], session_id=0)
+    sync_api.expect(root).to_have_attribute("data-state", "reconnecting", timeout=5_000)
+    page.click("#live-toggle")  # within the second before the first try
+
+    sync_api.expect(root).to_have_attribute("data-state", "ended")
+    sync_api.expect(page.locator("#live-toggle")).to_have_text("Start")
+    page.wait_for_timeout(3_000)  # longer than the first tries' delays
+    assert len(sockets) == 1
+    sync_api.expect(root).to_have_attribute("data-state", "ended")

@@ -259,6 +259,33 @@ def fail_as_the_service_does(page, saved) -> None:
     sync_api.expect(page.locator("#live-alert")).to_be_visible()
 
 
+def reconnect(page, saved) -> None:
+    """/live/ while it reconnects: the first socket gets ready and then drops; no later one
+    is answered."""
+    sockets = []
+
+    def server(socket) -> None:
+        sockets.append(socket)
+        if len(sockets) > 1:
+            return
+
+        def on_message(message) -> None:
+            if not isinstance(message, str) or json.loads(message).get("type") != "start":
+                return
+            socket.send(json.dumps({"type": "ready", "session_id": int(saved["session"])}))
+            socket.close(code=1001)
+
+        socket.on_message(on_message)
+
+    page.route_web_socket("**/ws/live/", server)
+    page.goto("/live/")
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "reconnecting", timeout=20_000
+    )
+    sync_api.expect(page.locator("#live-notice")).to_contain_text("Reconnecting")
+
+
 def fail_to_log_in(page, saved) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill("nobody")
@@ -294,6 +321,7 @@ PAGES = [
     ("live with tab source", open_live_with_tab_source, True),
     ("live while interpreting", interpret, True),
     ("live after a session", interpret_and_stop, True),
+    ("live while reconnecting", reconnect, True),
     ("live after the service failed", fail_as_the_service_does, True),
     ("history list", "/history/", True),
     ("saved session", "/history/{session}/", True),

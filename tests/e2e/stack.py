@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ class Stack:
     url: str
     database: Path
     username: str
+    restart_web: Callable[[], int]
+    """Stop daphne as a deploy does (SIGTERM), wait until it has exited, start it again on
+    the same port and wait until it answers; returns the old process's exit code."""
 
     def assert_interpreted_and_saved(self, session_id: int) -> None:
         """The browser tests' session (the LibriVox clip, English to Spanish, female voice)
@@ -86,30 +90,35 @@ def running_stack(directory: Path):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
+    daphne_command = [
+        sys.executable,
+        "-m",
+        "daphne",
+        "-b",
+        "127.0.0.1",
+        "-p",
+        str(web_port),
+        "interpreter.asgi:application",
+    ]
     processes = []
+
+    def restart_web() -> int:
+        old = processes.pop()
+        old.terminate()
+        exit_code = old.wait(timeout=30)
+        processes.append(subprocess.Popen(daphne_command, env=env, cwd=ROOT))
+        wait_for(f"http://127.0.0.1:{web_port}/login/", processes[-1], 60)
+        return exit_code
+
     try:
         localvt = subprocess.Popen(
             [sys.executable, "-m", "localvt", "--port", str(localvt_port)], env=env, cwd=ROOT
         )
         processes.append(localvt)
-        daphne = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(web_port),
-                "interpreter.asgi:application",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        processes.append(daphne)
+        processes.append(subprocess.Popen(daphne_command, env=env, cwd=ROOT))
         wait_for(f"http://127.0.0.1:{localvt_port}/health", localvt, 120)
-        wait_for(f"http://127.0.0.1:{web_port}/login/", daphne, 60)
-        yield Stack(f"http://127.0.0.1:{web_port}", database, "e2e")
+        wait_for(f"http://127.0.0.1:{web_port}/login/", processes[-1], 60)
+        yield Stack(f"http://127.0.0.1:{web_port}", database, "e2e", restart_web)
     finally:
         for process in processes:
             process.terminate()

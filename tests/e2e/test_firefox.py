@@ -100,3 +100,33 @@ def test_english_speech_becomes_spanish_captions_and_speech_in_firefox(page, sta
 
     page.follow("#live-history-link")
     assert "Dashwood" in page.evaluate("document.body.textContent")
+
+
+FINAL_TRANSLATIONS = "document.querySelectorAll('.caption-target .final').length"
+
+
+def test_a_session_carries_on_through_a_restart_of_daphne_in_firefox(page, stack, speak):
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.select("#source-language", "en-US")
+    page.select("#target-language", "es-ES")
+    page.click("#live-toggle")
+    page.wait_until(f"{STATE} === 'live'", seconds=30)
+    speak()
+    page.wait_for_text(".caption-target .final", r"para|considerar|poder", seconds=60)
+    first_session = page.evaluate("window.interpreterStats.sessionId")
+    shown = page.evaluate(FINAL_TRANSLATIONS)
+
+    assert stack.restart_web() == 0  # SIGTERM, as a deploy stops it
+
+    page.wait_until(f"{STATE} === 'live'", seconds=30)
+    assert "Reconnected" in page.evaluate("document.getElementById('live-notice').textContent")
+    assert page.evaluate("window.interpreterStats.sessionId") not in (None, first_session)
+    speak()
+    page.wait_until(f"{FINAL_TRANSLATIONS} > {shown}", seconds=60)
+    page.click("#live-toggle")
+    page.wait_until(f"{STATE} === 'ended'", seconds=20)
+    ((status,),) = stack.query(
+        "SELECT status FROM interpreter_translationsession WHERE id = ?", first_session
+    )
+    assert status == "failed"

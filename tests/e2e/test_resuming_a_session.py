@@ -1,11 +1,12 @@
 """A live session carries on when its connection is lost or its server restarts.
 
 Chromium plays a LibriVox recording over and over as its microphone; daphne bridges it to
-localvt. The page's socket passes through Playwright, which, once captions are on screen,
-ends that connection the way a restarting server does (``server_restarting``, ``ended``,
-close 4503) or the way a dropped connection does (a bare close). The page must reconnect
-by itself, start a new session on the same audio, keep the captions it had and add new
-ones, without a press of Start.
+localvt. Once captions are on screen the connection is ended: daphne itself is restarted
+with SIGTERM, as a deploy does; or the socket, passing through Playwright, is ended the way
+a restarting server ends it (``server_restarting``, ``ended``, close 4503) or the way a
+dropped connection does (a bare close). The page must reconnect by itself, start a new
+session on the same audio, keep the captions it had and add new ones, without a press of
+Start.
 """
 
 from __future__ import annotations
@@ -46,6 +47,55 @@ def page(stack, tmp_path):
         assert problems == []
 
 
+def start_interpreting(page, stack):
+    """Sign in, press Start and wait for the first translated caption; the caption locator."""
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.select_option("#source-language", "en-US")
+    page.select_option("#target-language", "es-ES")
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "live", timeout=30_000
+    )
+    translations = page.locator(".caption-target .final")
+    sync_api.expect(translations.first).not_to_be_empty(timeout=60_000)
+    return translations
+
+
+def expect_resumed(page, translations, shown: int, first_session: int) -> None:
+    """Live again in a new session, with the old captions kept and a new one added."""
+    root = page.locator("#live-root")
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+    sync_api.expect(page.locator("#live-notice")).to_contain_text("Reconnected")
+    sync_api.expect(page.locator("#live-alert")).to_be_empty()
+    sync_api.expect(translations.nth(shown)).not_to_be_empty(timeout=60_000)
+    assert page.evaluate("window.interpreterStats.sessionId") not in (None, first_session)
+    sync_api.expect(page.locator("#live-toggle")).to_have_text("Stop")
+
+
+def test_a_live_session_carries_on_through_a_restart_of_daphne(page, stack):
+    translations = start_interpreting(page, stack)
+    first_session = page.evaluate("window.interpreterStats.sessionId")
+    shown_before = translations.count()
+
+    assert stack.restart_web() == 0
+
+    expect_resumed(page, translations, shown_before, first_session)
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute(
+        "data-state", "ended", timeout=20_000
+    )
+    ((status, error),) = stack.query(
+        "SELECT status, error FROM interpreter_translationsession WHERE id = ?", first_session
+    )
+    assert (status, error) == ("failed", SERVER_RESTARTING)
+    saved = stack.query(
+        "SELECT translation FROM interpreter_utterance WHERE session_id = ? AND translation != ''",
+        first_session,
+    )
+    assert len(saved) >= shown_before  # every translation shown before the restart was kept
+
+
 def server_restarts(page_side, server_side, session_id: int) -> None:
     """What a server told to stop sends the page (tests/live/test_the_server_shutting_down.py)."""
     for event in [
@@ -75,29 +125,16 @@ def test_a_live_session_resumes_by_itself_and_keeps_its_captions(page, stack, cu
         sockets.append((page_side, page_side.connect_to_server()))
 
     page.route_web_socket("**/ws/live/", pass_through)
-    sign_in(page, stack)
-    page.goto("/live/")
-    page.select_option("#source-language", "en-US")
-    page.select_option("#target-language", "es-ES")
-    page.click("#live-toggle")
-    root = page.locator("#live-root")
-    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
-    translations = page.locator(".caption-target .final")
-    sync_api.expect(translations.first).not_to_be_empty(timeout=60_000)
+    translations = start_interpreting(page, stack)
     first_session = page.evaluate("window.interpreterStats.sessionId")
     shown = translations.count()
 
     cut(*sockets[0], first_session)
 
+    root = page.locator("#live-root")
     sync_api.expect(root).to_have_attribute("data-state", "reconnecting", timeout=5_000)
-    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
-    sync_api.expect(page.locator("#live-notice")).to_contain_text("Reconnected")
-    sync_api.expect(page.locator("#live-alert")).to_be_empty()
-    sync_api.expect(translations.nth(shown)).not_to_be_empty(timeout=60_000)
-    assert translations.count() > shown  # the first session's captions are still there
+    expect_resumed(page, translations, shown, first_session)
     assert len(sockets) == 2
-    assert page.evaluate("window.interpreterStats.sessionId") not in (None, first_session)
-    sync_api.expect(page.locator("#live-toggle")).to_have_text("Stop")
 
     page.click("#live-toggle")
     sync_api.expect(root).to_have_attribute("data-state", "ended", timeout=20_000)

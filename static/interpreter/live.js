@@ -758,7 +758,7 @@ class LiveSession {
     const delay = RESUME_DELAYS_MS[this.resumeTries];
     if (delay === undefined) {
       notice("");
-      showAlert("The connection to the interpreter was lost and could not be restored. What was said so far has been saved; press Start to begin a new session.");
+      showAlert("The connection to the interpreter was lost and could not be restored. What was said so far has been saved. If you were signed out, reload the page to sign in again; otherwise press Start to begin a new session.");
       setState("error", "Disconnected");
       this.finish({ drain: false });
       return;

@@ -162,3 +162,40 @@ def test_stop_while_reconnecting_ends_it_and_no_new_session_starts(page, stack):
     page.wait_for_timeout(3_000)  # longer than the first tries' delays
     assert len(sockets) == 1
     sync_api.expect(root).to_have_attribute("data-state", "ended")
+
+
+def test_a_session_that_cannot_be_resumed_stops_with_a_message(page, stack):
+    """No server answers any more: after the last try (about a minute of them, run on the
+    page's fake clock here) the page stops and says so."""
+    sockets = []
+
+    def ready_once_then_gone(page_side) -> None:
+        sockets.append(page_side)
+        if len(sockets) > 1:
+            page_side.close(code=1011)
+            return
+
+        def on_message(message) -> None:
+            if isinstance(message, str) and json.loads(message).get("type") == "start":
+                page_side.send(json.dumps({"type": "ready", "session_id": 1}))
+
+        page_side.on_message(on_message)
+
+    page.clock.install()
+    page.route_web_socket("**/ws/live/", ready_once_then_gone)
+    sign_in(page, stack)
+    page.goto("/live/")
+    page.click("#live-toggle")
+    root = page.locator("#live-root")
+    sync_api.expect(root).to_have_attribute("data-state", "live", timeout=30_000)
+
+    sockets[0].close(code=1001)
+    sync_api.expect(root).to_have_attribute("data-state", "reconnecting", timeout=5_000)
+    for _ in range(8):  # each step runs out the next try's delay (at most 30 s)
+        page.clock.run_for(31_000)
+        page.wait_for_timeout(300)
+
+    sync_api.expect(root).to_have_attribute("data-state", "error")
+    sync_api.expect(page.locator("#live-alert")).to_contain_text("could not be restored")
+    sync_api.expect(page.locator("#live-toggle")).to_have_text("Start")
+    assert len(sockets) == 7  # the first, then one per try

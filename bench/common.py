@@ -30,9 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.page import START  # noqa: E402, F401  (needs the project root on the path)
-from tests.ports import free_port  # noqa: E402
+from tests.ports import ASGI_APP, daphne_command, free_port  # noqa: E402
 
-ASGI_APP = "interpreter.asgi:application"
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le, what live.js sends
 FRAME_SECONDS = 0.02
 DAPHNE_START_SECONDS = 60.0
@@ -160,7 +159,7 @@ def start_daphne(env: dict[str, str], log: Path, app: str = ASGI_APP, cpus: set[
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app],
+            daphne_command(port, app),
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.ports import free_port
+from tests.ports import daphne_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "e2e-password-123"
@@ -90,23 +90,14 @@ def running_stack(directory: Path):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
-    daphne_command = [
-        sys.executable,
-        "-m",
-        "daphne",
-        "-b",
-        "127.0.0.1",
-        "-p",
-        str(web_port),
-        "interpreter.asgi:application",
-    ]
+    web = daphne_command(web_port)
     processes = []
 
     def restart_web() -> int:
         old = processes.pop()
         old.terminate()
         exit_code = old.wait(timeout=30)
-        processes.append(subprocess.Popen(daphne_command, env=env, cwd=ROOT))
+        processes.append(subprocess.Popen(web, env=env, cwd=ROOT))
         wait_for(f"http://127.0.0.1:{web_port}/login/", processes[-1], 60)
         return exit_code
 
@@ -115,7 +106,7 @@ def running_stack(directory: Path):
             [sys.executable, "-m", "localvt", "--port", str(localvt_port)], env=env, cwd=ROOT
         )
         processes.append(localvt)
-        processes.append(subprocess.Popen(daphne_command, env=env, cwd=ROOT))
+        processes.append(subprocess.Popen(web, env=env, cwd=ROOT))
         wait_for(f"http://127.0.0.1:{localvt_port}/health", localvt, 120)
         wait_for(f"http://127.0.0.1:{web_port}/login/", processes[-1], 60)
         yield Stack(f"http://127.0.0.1:{web_port}", database, "e2e", restart_web)

@@ -17,7 +17,7 @@ import pytest
 
 from interpreter.krisp.errors import KrispConnectionError
 
-from .chromium import CHROMIUM, launch_args
+from .chromium import CHROMIUM, launch_args, when_started
 from .clips import CLIP, microphone_clip
 from .stack import PASSWORD, ROOT
 
@@ -226,9 +226,7 @@ def fail_as_the_service_does(page, saved) -> None:
     a fatal service_unavailable error, the session ended as failed, then the close."""
 
     def server(socket) -> None:
-        def on_message(message) -> None:
-            if not isinstance(message, str) or json.loads(message).get("type") != "start":
-                return
+        def fail() -> None:
             for event in [
                 {"type": "status", "state": "connecting"},
                 {
@@ -247,7 +245,7 @@ def fail_as_the_service_does(page, saved) -> None:
                 socket.send(json.dumps(event))
             socket.close(code=1000)
 
-        socket.on_message(on_message)
+        when_started(socket, fail)
 
     page.route_web_socket("**/ws/live/", server)
     page.goto("/live/")
@@ -269,13 +267,11 @@ def reconnect(page, saved) -> None:
         if len(sockets) > 1:
             return
 
-        def on_message(message) -> None:
-            if not isinstance(message, str) or json.loads(message).get("type") != "start":
-                return
+        def ready_then_drop() -> None:
             socket.send(json.dumps({"type": "ready", "session_id": int(saved["session"])}))
             socket.close(code=1001)
 
-        socket.on_message(on_message)
+        when_started(socket, ready_then_drop)
 
     page.route_web_socket("**/ws/live/", server)
     page.goto("/live/")

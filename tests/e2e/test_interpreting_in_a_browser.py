@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .chromium import CHROMIUM, launch_args
+from .chromium import CHROMIUM, chromium_page
 from .clips import CLIP, microphone_clip
 from .stack import PASSWORD
 
@@ -26,23 +26,8 @@ pytestmark = [
 
 @pytest.fixture
 def page(stack, tmp_path):
-    clip = microphone_clip(tmp_path)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=launch_args(clip, loop=False),
-        )
-        context = browser.new_context(base_url=stack.url)
-        page = context.new_page()
-        problems = []
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on(
-            "console",
-            lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
-        )
+    with chromium_page(stack.url, microphone_clip(tmp_path), loop=False) as page:
         yield page
-        browser.close()
-        assert problems == []
 
 
 def sign_in(page, stack) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from interpreter.live.protocol import SERVER_RESTARTING, SERVER_RESTARTING_CLOSE
 
-from .chromium import CHROMIUM, launch_args
+from .chromium import CHROMIUM, chromium_page, when_started
 from .clips import CLIP, microphone_clip
 from .test_interpreting_in_a_browser import sign_in
 
@@ -33,18 +33,8 @@ pytestmark = [
 
 @pytest.fixture
 def page(stack, tmp_path):
-    clip = microphone_clip(tmp_path)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=launch_args(clip, loop=True)
-        )
-        context = browser.new_context(base_url=stack.url)
-        page = context.new_page()
-        problems = []
-        page.on("pageerror", lambda error: problems.append(str(error)))
+    with chromium_page(stack.url, microphone_clip(tmp_path), loop=True) as page:
         yield page
-        browser.close()
-        assert problems == []
 
 
 def start_interpreting(page, stack):
@@ -166,6 +156,9 @@ def test_stop_while_reconnecting_ends_it_and_no_new_session_starts(page, stack):
     sync_api.expect(root).to_have_attribute("data-state", "ended")
 
 
+READY = {"type": "ready", "session_id": 1}
+
+
 def test_a_session_that_cannot_be_resumed_stops_with_a_message(page, stack):
     """No server answers any more: after the last try (about a minute of them, run on the
     page's fake clock here) the page stops and says so."""
@@ -176,12 +169,7 @@ def test_a_session_that_cannot_be_resumed_stops_with_a_message(page, stack):
         if len(sockets) > 1:
             page_side.close(code=1011)
             return
-
-        def on_message(message) -> None:
-            if isinstance(message, str) and json.loads(message).get("type") == "start":
-                page_side.send(json.dumps({"type": "ready", "session_id": 1}))
-
-        page_side.on_message(on_message)
+        when_started(page_side, lambda: page_side.send(json.dumps(READY)))
 
     page.clock.install()
     page.route_web_socket("**/ws/live/", ready_once_then_gone)

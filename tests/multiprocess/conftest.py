@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +25,7 @@ from django.conf import settings
 
 from tests.conftest import PASSWORD
 from tests.fakekrisp import API_KEY, FakeKrisp, echo
-from tests.ports import answers, free_port
+from tests.ports import answers, daphne_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -159,16 +158,7 @@ def start_workers(
             log = tmp_path / f"daphne-{name}.log"
             with log.open("wb") as out:
                 process = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "interpreter.asgi:application",
-                    ],
+                    daphne_command(port),
                     cwd=ROOT,
                     env=env,
                     stdout=out,

@@ -29,7 +29,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interpreter.krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
+from krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
 from tests.ports import free_port
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")

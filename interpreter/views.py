@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from glossaries.models import Glossary
-from interpreter.krisp import KrispError, Language
 from interpreter.live.limits import BYTES_PER_SECOND
 from interpreter.voice import voice_client
+from krisp import KrispError, Language
 
 VOICES = [{"code": "female", "name": "Female"}, {"code": "male", "name": "Male"}]
 DEFAULT_SOURCE = "en-US"

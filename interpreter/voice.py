@@ -12,7 +12,7 @@ import threading
 
 from django.conf import settings
 
-from interpreter.krisp import KrispClient
+from krisp import KrispClient
 
 _lock = threading.Lock()
 _client: KrispClient | None = None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 
-from interpreter.krisp.stream import BYTES_PER_SECOND
+from krisp.stream import BYTES_PER_SECOND
 
 # How far ahead of the wall clock a browser may get: network hiccups deliver audio in
 # bursts, but a live source can never run seconds ahead of real time.

@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from interpreter.krisp import (
+from krisp import (
     KrispBadRequest,
     KrispError,
     KrispPaymentRequired,
     KrispRateLimited,
     KrispUnauthorized,
 )
-from interpreter.krisp.config import VOICES, is_language_code
+from krisp.config import VOICES, is_language_code
 
 CONTROL_TYPES = ("start", "stop")
 

@@ -24,7 +24,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 
 from accounts.models import Account
-from interpreter.krisp import (
+from interpreter.models import TranslationSession
+from interpreter.voice import voice_client
+from krisp import (
     DictionaryTerm,
     KrispError,
     KrispStream,
@@ -35,8 +37,6 @@ from interpreter.krisp import (
     Transcript,
     Translation,
 )
-from interpreter.models import TranslationSession
-from interpreter.voice import voice_client
 
 from . import checkpoints, finals, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from interpreter.krisp.errors import KrispConnectionError
+from krisp.errors import KrispConnectionError
 
 from .chromium import CHROMIUM, launch_args, when_started
 from .clips import CLIP, microphone_clip

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import pytest
 from websockets.protocol import State
 
-from interpreter.krisp import StreamOptions
 from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
 from interpreter.voice import voice_client
+from krisp import StreamOptions
 from tests.fakekrisp import Behaviour, Connection, FakeKrisp
 from tests.live import conftest as live
 from tests.live.conftest import (  # noqa: F401  (fixtures, re-exported for this package)

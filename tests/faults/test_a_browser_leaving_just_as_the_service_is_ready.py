@@ -15,9 +15,9 @@ import asyncio
 
 import pytest
 
-from interpreter.krisp.stream import KrispStream
 from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
+from krisp.stream import KrispStream
 from tests.fakekrisp import echo
 
 from .conftest import START, eventually

@@ -13,7 +13,7 @@ import asyncio
 
 import pytest
 
-from interpreter.krisp import KrispConnectionError
+from krisp import KrispConnectionError
 from tests.fakekrisp import Connection, transcript, translation
 
 from . import conftest as faults

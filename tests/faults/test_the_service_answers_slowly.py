@@ -12,9 +12,9 @@ import asyncio
 
 import pytest
 
-from interpreter.krisp import KrispConnectionError
 from interpreter.live import protocol
 from interpreter.models import TranslationSession
+from krisp import KrispConnectionError
 from tests.fakekrisp import Behaviour, Connection, echo
 
 from . import conftest as faults

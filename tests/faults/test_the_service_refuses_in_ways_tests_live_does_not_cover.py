@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.krisp import (
+from interpreter.models import TranslationSession
+from krisp import (
     KrispBadRequest,
     KrispPaymentRequired,
     KrispRateLimited,
     KrispServerError,
     KrispUnauthorized,
 )
-from interpreter.models import TranslationSession
 from tests.fakekrisp import Connection, echo, scripted, transcript, translation
 
 from . import conftest as faults

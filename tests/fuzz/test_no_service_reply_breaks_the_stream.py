@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from interpreter.krisp import (
+from krisp import (
     Audio,
     KrispClient,
     KrispError,

@@ -12,8 +12,8 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interpreter.krisp import KrispError, Transcript, Translation
-from interpreter.krisp.events import ErrorFrame, Ready, parse_text_frame
+from krisp import KrispError, Transcript, Translation
+from krisp.events import ErrorFrame, Ready, parse_text_frame
 
 from .strategies import service_text_frames
 

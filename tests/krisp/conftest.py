@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.krisp import KrispClient, SessionConfig, StreamOptions
+from krisp import KrispClient, SessionConfig, StreamOptions
 from tests.fakekrisp import API_KEY, FakeKrisp
 
 FAST = StreamOptions(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.krisp import DictionaryTerm, KrispConfigError, SessionConfig
+from krisp import DictionaryTerm, KrispConfigError, SessionConfig
 
 
 def test_the_transcript_flags_are_always_sent_explicitly():

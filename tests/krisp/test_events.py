@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from interpreter.krisp import KrispBadRequest, KrispServerError, Ready, Transcript, Translation
-from interpreter.krisp.events import ErrorFrame, parse_text_frame
+from krisp import KrispBadRequest, KrispServerError, Ready, Transcript, Translation
+from krisp.events import ErrorFrame, parse_text_frame
 
 
 def test_it_reads_a_transcript_as_the_reference_shows_it():

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interpreter.krisp import (
+from krisp import (
     KrispClient,
     KrispConfigError,
     KrispConnectionError,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from interpreter.krisp import (
+from krisp import (
     Audio,
     KrispBadRequest,
     KrispConfigError,
@@ -333,7 +333,7 @@ async def test_sending_never_blocks_on_a_peer_that_stopped_reading(fake):
 
 
 def test_odd_length_audio_is_refused():
-    from interpreter.krisp import KrispStream
+    from krisp import KrispStream
 
     stream = KrispStream(spanish(), lambda refresh: None, "ws://x", FAST)
     with pytest.raises(ValueError, match="16-bit"):

@@ -11,7 +11,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.test import override_settings
 
-from interpreter.krisp import KrispConnectionError
+from krisp import KrispConnectionError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.krisp import (
+from interpreter.models import TranslationSession
+from krisp import (
     KrispBadRequest,
     KrispPaymentRequired,
     KrispRateLimited,
     KrispServerError,
     KrispUnauthorized,
 )
-from interpreter.models import TranslationSession
 from tests import fakekrisp
 from tests.fakekrisp import transcript, translation
 

@@ -22,7 +22,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interpreter.audio_files import AudioFileError, read_wav_16k_mono, write_wav
-from interpreter.krisp import (
+from interpreter.log_redaction import redact
+from interpreter.voice import voice_client
+from krisp import (
     Audio,
     DictionaryTerm,
     Event,
@@ -41,10 +43,8 @@ from interpreter.krisp import (
     Transcript,
     Translation,
 )
-from interpreter.krisp.config import VOICES
-from interpreter.krisp.stream import BYTES_PER_SECOND
-from interpreter.log_redaction import redact
-from interpreter.voice import voice_client
+from krisp.config import VOICES
+from krisp.stream import BYTES_PER_SECOND
 
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le
 FRAME_SECONDS = 0.02

@@ -102,7 +102,7 @@ class KrispClient:
         """Open a stream for ``config`` and close it on exit.
 
         Yields an open :class:`KrispStream` (ready received). Raises
-        :class:`~interpreter.krisp.errors.KrispConfigError` before connecting when the
+        :class:`~krisp.errors.KrispConfigError` before connecting when the
         config is invalid, and the rest of the KrispError family when the service refuses.
         """
         options = options or self.stream_options

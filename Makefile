@@ -10,6 +10,14 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 export DEBUG ?= true
 export HF_HUB_OFFLINE := 1
 
+# The tests that put frames through a real daphne (and a few that drive the consumer), run a
+# second time with interpreter.server_tuning off: correctness must never depend on it.
+UNTUNED_TESTS := tests/server_tuning/test_frames_through_daphne.py \
+	tests/e2e/test_interpreting_in_a_browser.py \
+	tests/e2e/test_firefox.py::test_english_speech_becomes_spanish_captions_and_speech_in_firefox \
+	tests/e2e/test_resuming_a_session.py::test_a_live_session_carries_on_through_a_restart_of_daphne \
+	tests/live/test_a_session_relays_and_saves.py tests/faults/test_the_service_drops_mid_utterance.py
+
 .PHONY: run test bench setup setup-dev system-run system-test lint clean
 
 run: setup
@@ -52,6 +60,8 @@ test: lint
 	@if ls tests/js/*.test.mjs >/dev/null 2>&1; then node --test tests/js/; \
 	else echo "No JavaScript tests under tests/js/."; fi
 	$(VENV)/bin/pytest
+	@echo "Again with SERVER_TUNING=false (daphne as shipped):"
+	SERVER_TUNING=false $(VENV)/bin/pytest -q $(UNTUNED_TESTS)
 	@if $(PY) scripts/service_up.py 127.0.0.1 5432; then \
 	  echo "PostgreSQL answers on 127.0.0.1:5432: running the PostgreSQL tests against it."; \
 	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m postgres; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]; \

@@ -11,10 +11,14 @@ Starts, each as its own process:
   stream to the peer (session key, config, ready) and forwards frames both ways, nothing
   else.
 
+- a second daphne, the same but with ``SERVER_TUNING=false`` (daphne, autobahn and Twisted
+  as shipped, without ``interpreter.server_tuning``), so that one run reports what the
+  tuning saves.
+
 For each N in ``--sessions`` it runs N simulated browsers (in a separate client process)
-against the bridge and against the relay, ``--rounds`` times each, the two taking turns
-(bridge, relay, relay, bridge, ...) so that a slower minute of a shared machine falls on
-both; the report pools each system's rounds. Each browser
+against the bridge, the relay and the untuned bridge, ``--rounds`` times each, taking turns
+in a rotating order so that a slower minute of a shared machine falls on all of them; the
+report pools each system's rounds. Each browser
 signs in with its session cookie, sends the live page's start message, waits for ready,
 then sends 640-byte PCM frames every 20 ms for ``--seconds``; each frame carries its
 sequence number and send time, so its echo gives one round trip. The report gives p50/p99
@@ -401,8 +405,10 @@ class Harness:
         proc, port = start_peer(self.env, self._log("peer"), frames_per_utterance=10**9)
         return self._track(proc), port
 
-    def start_daphne(self, app: str, cpus: set[int] | None) -> tuple[psutil.Process, int]:
-        proc, port = start_daphne(self.env, self._log("daphne"), app, cpus)
+    def start_daphne(
+        self, app: str, cpus: set[int] | None, name: str = "daphne", **extra: str
+    ) -> tuple[psutil.Process, int]:
+        proc, port = start_daphne({**self.env, **extra}, self._log(name), app, cpus)
         return self._track(proc), port
 
     def spawn(
@@ -597,8 +603,27 @@ def report(results: dict[tuple[str, int], Round], counts: list[int], rounds: int
             "* saturated: the machine's cores were all busy or the clients fell behind, so "
             "latency is mostly queueing and CPU per session is capped by the cores there are"
         )
+    print()
+    print(
+        "Server tuning (interpreter/server_tuning): daphne's CPU per echoed frame, tuned and "
+        "as shipped (SERVER_TUNING=false)"
+    )
+    header = (
+        f"{'N':>5} | {'tuned us/frame':>14} {'shipped':>8} {'saved':>6} | "
+        f"{'tuned p50':>9} {'p99':>7} | {'shipped p50':>11} {'p99':>7} | {'lost t/s':>9}"
+    )
+    print(header)
+    print("-" * len(header))
     for n in counts:
-        for system in ("bridge", "relay"):
+        b, u = results["bridge", n], results["untuned", n]
+        saved = 1 - per_frame(b) / per_frame(u) if u.echoed else float("nan")
+        print(
+            f"{mark(n)} | {per_frame(b):>14.0f} {per_frame(u):>8.0f} {100 * saved:>5.1f}% | "
+            f"{ms(b.pct(50)):>9} {ms(b.pct(99)):>7} | {ms(u.pct(50)):>11} {ms(u.pct(99)):>7} | "
+            f"{f'{b.lost}/{u.lost}':>9}"
+        )
+    for n in counts:
+        for system in ("bridge", "relay", "untuned"):
             if results[system, n].errors:
                 print(f"{system} x{n}: the server reported: {results[system, n].errors[0]}")
 
@@ -627,6 +652,13 @@ def report(results: dict[tuple[str, int], Round], counts: list[int], rounds: int
             + (" (saturated)" if b.saturated or r.saturated else "")
         )
     return ok
+
+
+def tuning_state(harness: Harness, name: str) -> str:
+    """What the daphne called ``name`` logged about interpreter.server_tuning at start-up."""
+    log = harness.logs[name].read_text(errors="replace")
+    lines = [line.split(": ", 1)[-1] for line in log.splitlines() if "Server tuning" in line]
+    return f"{name}: {'; '.join(lines) or 'no server tuning line logged'}"
 
 
 def main() -> int:
@@ -694,14 +726,19 @@ def main() -> int:
         peer, peer_port = harness.start_peer()
         harness.env.update(krisp_env(peer_port))
         daphne, daphne_port = harness.start_daphne(args.asgi_app, server_cpus)
+        untuned, untuned_port = harness.start_daphne(
+            args.asgi_app, server_cpus, "daphne-untuned", SERVER_TUNING="false"
+        )
         relay, relay_port = harness.spawn("relay", [sys.executable, me, "_relay"], server_cpus)
         systems = {
             "bridge": (f"ws://127.0.0.1:{daphne_port}/ws/live/", daphne),
             "relay": (f"ws://127.0.0.1:{relay_port}/", relay),
+            "untuned": (f"ws://127.0.0.1:{untuned_port}/ws/live/", untuned),
         }
         origin = f"http://127.0.0.1:{daphne_port}"
+        print(tuning_state(harness, "daphne"), "|", tuning_state(harness, "daphne-untuned"))
 
-        print("Warming up both servers (2 sessions, 2 s each, not reported)...")
+        print("Warming up the servers (2 sessions, 2 s each, not reported)...")
         for system, (url, server) in systems.items():
             measure(system, min(2, len(cookies)), 2.0, url, origin, cookies, server, peer)
             time.sleep(1)
@@ -714,14 +751,16 @@ def main() -> int:
         }
         print(
             f"Idle CPU with no sessions: daphne {100 * idle['bridge']:.1f}%, "
-            f"relay {100 * idle['relay']:.1f}% of a core"
+            f"relay {100 * idle['relay']:.1f}%, untuned daphne {100 * idle['untuned']:.1f}% "
+            "of a core"
         )
 
         rounds: dict[tuple[str, int], list[Round]] = {}
         for index, n in enumerate(counts):
             for turn in range(args.rounds):
-                first = (index + turn) % 2 == 0
-                for system in ("bridge", "relay") if first else ("relay", "bridge"):
+                shift = (index + turn) % len(systems)
+                order = list(systems)[shift:] + list(systems)[:shift]
+                for system in order:
                     url, server = systems[system]
                     print(
                         f"  {system:>6} x {n:>3} sessions, {args.seconds:g} s, "
@@ -738,7 +777,7 @@ def main() -> int:
                     )
                     if not harness.alive():
                         raise SystemExit("a server process died")
-                    settle([daphne, relay, peer])
+                    settle([daphne, untuned, relay, peer])
 
         results = {key: pooled(each) for key, each in rounds.items()}
         ok = report(results, counts, args.rounds)
@@ -755,7 +794,7 @@ def main() -> int:
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(f"FAILED: {exc.code}", file=sys.stderr)
-            for name in ("daphne", "peer", "relay"):
+            for name in ("daphne", "daphne-untuned", "peer", "relay"):
                 tail = harness.tail(name)
                 if tail:
                     print(f"--- {name} log (last lines) ---\n{tail}", file=sys.stderr)

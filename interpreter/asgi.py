@@ -2,7 +2,8 @@
 
 Served by daphne (`daphne interpreter.asgi:application`). WebSocket routes are wrapped in
 the origin check and the session-based auth stack, so a consumer sees `scope["user"]`
-and never a cross-origin socket.
+and never a cross-origin socket. This is where daphne's per-frame work is trimmed
+(`interpreter.server_tuning`), once, unless `SERVER_TUNING` is off.
 """
 
 import gc
@@ -15,7 +16,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from interpreter import server_tuning  # noqa: E402
 from interpreter.routing import websocket_urlpatterns  # noqa: E402
 from interpreter.socket_session import socket_auth_stack  # noqa: E402
 
@@ -27,6 +30,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+server_tuning.install(enabled=settings.SERVER_TUNING)
 
 # Everything loaded so far (Django, the apps, Twisted, the routes) lives as long as the
 # process. Frozen, it is no longer walked by every full garbage collection, each of which

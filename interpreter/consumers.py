@@ -13,29 +13,9 @@ import contextlib
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from interpreter.live import (
-    autobahn_logs,
-    collector,
-    fast_frames,
-    frame_masks,
-    reactor_callbacks,
-    tcp_writes,
-)
+from interpreter.live import collector
 from interpreter.live.session import LiveSession
 from interpreter.live.store import account_for_scope
-
-# Imported where daphne serves this consumer, to trim what every frame costs it: WebSocket
-# frames are written at once rather than on the reactor's next turn (interpreter.live.tcp_writes),
-# a readable socket is read without Twisted's log context (interpreter.live.reactor_callbacks),
-# a whole binary frame is read and a whole message written in one step
-# (interpreter.live.fast_frames), autobahn unmasks the other frames with websockets' C XOR
-# (interpreter.live.frame_masks) and builds the debug-log arguments it makes for every frame
-# cheaply (interpreter.live.autobahn_logs).
-tcp_writes.install()
-fast_frames.install()
-reactor_callbacks.install()
-frame_masks.install()
-autobahn_logs.install()
 
 
 class LiveConsumer(AsyncWebsocketConsumer):

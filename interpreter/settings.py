@@ -245,6 +245,10 @@ LIVE_MAX_SESSION_SECONDS = _read("LIVE_MAX_SESSION_SECONDS", env.int, 4 * 3600)
 LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
 LIVE_STARTS_PER_MINUTE = _read("LIVE_STARTS_PER_MINUTE", env.int, 10)
 
+# daphne's measured per-frame patches (interpreter.server_tuning), each installed only on the
+# library versions it was verified on; off, daphne runs exactly as shipped.
+SERVER_TUNING = _strict_bool("SERVER_TUNING", True)
+
 # Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", not DEBUG)

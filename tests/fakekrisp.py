@@ -14,7 +14,8 @@ import contextlib
 import itertools
 import json
 import secrets
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
@@ -201,6 +202,42 @@ class FakeKrisp:
             return
         conn.config = json.loads(first).get("config")
         await self.behaviour(conn)
+
+
+@contextlib.contextmanager
+def in_a_thread(behaviour: Behaviour | None = None) -> Iterator[FakeKrisp]:
+    """A FakeKrisp on its own event loop in a thread, for servers in other processes (daphne
+    workers) to reach while the test itself blocks."""
+    started = threading.Event()
+    box: dict = {}
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+        stop = loop.create_future()
+        async with FakeKrisp(behaviour) as peer:
+            box.update(peer=peer, loop=loop, stop=stop)
+            started.set()
+            await stop
+
+    def run() -> None:
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # reported below
+            box["error"] = exc
+        finally:
+            started.set()
+
+    thread = threading.Thread(target=run, name="fake-krisp", daemon=True)
+    thread.start()
+    if not started.wait(10) or "peer" not in box:
+        raise RuntimeError("the fake Krisp peer failed to start") from box.get("error")
+    try:
+        yield box["peer"]
+    finally:
+        loop, stop = box["loop"], box["stop"]
+        with contextlib.suppress(RuntimeError):  # the loop may already be gone
+            loop.call_soon_threadsafe(lambda: stop.done() or stop.set_result(None))
+        thread.join(10)
 
 
 def _json(status: int, body: object) -> Response:

@@ -7,12 +7,9 @@ echo service running in this process.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import re
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,7 +21,7 @@ import pytest
 from django.conf import settings
 
 from tests.conftest import PASSWORD
-from tests.fakekrisp import API_KEY, FakeKrisp, echo
+from tests.fakekrisp import API_KEY, FakeKrisp, echo, in_a_thread
 from tests.ports import answers, daphne_command, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,37 +86,8 @@ def services():
 @pytest.fixture
 def fake_krisp() -> Iterator[FakeKrisp]:
     """A FakeKrisp echo peer on its own event loop in a thread, so workers can reach it."""
-    started = threading.Event()
-    box: dict = {}
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-        stop = loop.create_future()
-        async with FakeKrisp(echo(frames_per_utterance=FRAMES_PER_UTTERANCE)) as peer:
-            box.update(peer=peer, loop=loop, stop=stop)
-            started.set()
-            await stop
-
-    def run() -> None:
-        try:
-            asyncio.run(serve())
-        except BaseException as exc:  # reported to the fixture below
-            box["error"] = exc
-        finally:
-            started.set()
-
-    thread = threading.Thread(target=run, name="fake-krisp", daemon=True)
-    thread.start()
-    assert started.wait(10), "the fake Krisp peer did not start"
-    if "peer" not in box:
-        raise RuntimeError("the fake Krisp peer failed to start") from box.get("error")
-    try:
-        yield box["peer"]
-    finally:
-        loop, stop = box["loop"], box["stop"]
-        with contextlib.suppress(RuntimeError):  # the loop may already be gone
-            loop.call_soon_threadsafe(lambda: stop.done() or stop.set_result(None))
-        thread.join(10)
+    with in_a_thread(echo(frames_per_utterance=FRAMES_PER_UTTERANCE)) as peer:
+        yield peer
 
 
 @pytest.fixture

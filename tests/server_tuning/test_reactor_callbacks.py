@@ -12,7 +12,7 @@ import pytest
 from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 from twisted.python import context, log
 
-from interpreter.live import reactor_callbacks
+from interpreter.server_tuning import reactor_callbacks
 
 
 class Reader:

@@ -1,7 +1,7 @@
 """daphne's one-step frame paths do exactly what autobahn's own do, on the same bytes.
 
 Each test runs two autobahn server protocols over Twisted's in-memory transport: one as
-autobahn ships it, one with ``interpreter.live.fast_frames``'s ``processData`` and
+autobahn ships it, one with ``interpreter.server_tuning.fast_frames``'s ``processData`` and
 ``sendMessage``. Both get the same bytes, split the same way, and must deliver the same
 messages, answer with the same bytes, and end in the same state with the same counters.
 Other tests check that the fast path really is the one taken for plain binary frames.
@@ -18,7 +18,7 @@ from autobahn.websocket.protocol import WebSocketProtocol
 from daphne import ws_protocol
 from twisted.internet.testing import StringTransport
 
-from interpreter.live import fast_frames
+from interpreter.server_tuning import fast_frames
 
 HANDSHAKE = (
     b"GET /ws/live/ HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"

@@ -19,7 +19,8 @@ refuse) goes to autobahn's own ``processData``, which therefore still decides ev
 ``sendMessage`` likewise writes a whole unmasked, uncompressed data frame in one step when
 nothing is queued ahead and no fragmenting or logging is asked for, and otherwise hands over.
 
-Both are tested against autobahn's own path on the same bytes (tests/live/test_fast_frames.py).
+Both are tested against autobahn's own path on the same bytes
+(tests/server_tuning/test_fast_frames.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import autobahn.websocket.protocol
 import pytest
 from autobahn.nvx._xormasker import create_xor_masker as autobahns_masker
 
-from interpreter.live import frame_masks
+from interpreter.server_tuning import frame_masks
 
 
 def test_a_whole_frame_unmasks_as_autobahn_unmasks_it():

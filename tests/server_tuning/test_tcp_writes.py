@@ -11,7 +11,7 @@ import socket
 import pytest
 from twisted.internet import error, tcp
 
-from interpreter.live import tcp_writes
+from interpreter.server_tuning import tcp_writes
 
 
 class Reactor:

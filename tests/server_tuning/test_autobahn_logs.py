@@ -9,7 +9,7 @@ import autobahn.twisted.websocket
 import autobahn.util
 import autobahn.websocket.protocol
 
-from interpreter.live import autobahn_logs
+from interpreter.server_tuning import autobahn_logs
 
 
 def a_function() -> None:

@@ -2,8 +2,10 @@
 
 Served by daphne (`daphne interpreter.asgi:application`). WebSocket routes are wrapped in
 the origin check and the session-based auth stack, so a consumer sees `scope["user"]`
-and never a cross-origin socket. This is where daphne's per-frame work is trimmed
-(`interpreter.server_tuning`), once, unless `SERVER_TUNING` is off.
+and never a cross-origin socket. This is where daphne is told to fail a broken WebSocket with
+a close code rather than a dropped connection (`interpreter.websocket_failures`), and where
+its per-frame work is trimmed (`interpreter.server_tuning`), once, unless `SERVER_TUNING` is
+off.
 """
 
 import gc
@@ -18,7 +20,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from interpreter import server_tuning  # noqa: E402
+from interpreter import server_tuning, websocket_failures  # noqa: E402
 from interpreter.routing import websocket_urlpatterns  # noqa: E402
 from interpreter.socket_session import socket_auth_stack  # noqa: E402
 
@@ -31,6 +33,7 @@ application = ProtocolTypeRouter(
     }
 )
 
+websocket_failures.install()
 server_tuning.install(enabled=settings.SERVER_TUNING)
 
 # Everything loaded so far (Django, the apps, Twisted, the routes) lives as long as the

@@ -34,6 +34,7 @@ const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share t
 // A signed-out page or a foreign origin is refused before the socket opens (the browser
 // sees 1006, not a code of ours), so only limits the server meets later have codes here.
 const CLOSE_MESSAGES = {
+  1009: "The interpreter refused an audio frame that was too large. Reload the page and press Start.",
   4429: "Too many live sessions are open on your account. Stop another session and try again.",
   4503: "The interpreter's server is restarting. Press Start to go on in a moment.",
 };

@@ -11,6 +11,7 @@ close code) must be exactly the same whether ``interpreter.server_tuning`` is in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -26,7 +27,7 @@ import httpx
 import pytest
 from websockets.client import ClientProtocol
 from websockets.datastructures import Headers
-from websockets.frames import Frame, Opcode
+from websockets.frames import Close, Frame, Opcode
 from websockets.http11 import Response
 from websockets.uri import parse_uri
 
@@ -269,6 +270,21 @@ def relay_every_kind_of_frame(server: Server) -> dict:
         ],
         "close code": struct.unpack("!H", close.data[:2])[0],
     }
+
+
+@pytest.mark.timeout(60)
+def test_a_frame_over_daphnes_limit_closes_the_socket_with_1009_and_a_reason(server):
+    client = connect(server)
+    client.write(encode(Opcode.TEXT.value, json.dumps(START).encode()))
+    client.read_until(lambda _: any(e["type"] == "ready" for e in client.events()))
+    huge = encode(Opcode.BINARY.value, bytes(10 * 1024 * 1024))
+    with contextlib.suppress(OSError):  # daphne may close before it has read it all
+        client.write(huge)
+    client.read_until(lambda frames: frames and frames[-1].opcode is Opcode.CLOSE)
+    close = Close.parse(client.frames[-1].data)
+
+    assert close.code == 1009
+    assert "exceeds payload limit of 1048576 octets" in close.reason
 
 
 @pytest.mark.timeout(120)

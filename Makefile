@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 
 # The tests that put frames through a real daphne (and a few that drive the consumer), run a
 # second time with interpreter.server_tuning off: correctness must never depend on it.
-UNTUNED_TESTS := tests/server_tuning/test_frames_through_daphne.py \
+UNTUNED_TESTS := tests/server_tuning/test_frames_through_daphne.py tests/security/test_oversized_frames.py \
 	tests/e2e/test_interpreting_in_a_browser.py \
 	tests/e2e/test_firefox.py::test_english_speech_becomes_spanish_captions_and_speech_in_firefox \
 	tests/e2e/test_resuming_a_session.py::test_a_live_session_carries_on_through_a_restart_of_daphne \

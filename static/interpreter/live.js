@@ -7,30 +7,27 @@
 // #live-root (mirrored on <html>): idle, connecting, live, reconnecting, ended, error.
 
 import { canCaptureTabAudio } from "./capabilities.js";
+import { CaptionBoard } from "./captions.js";
+import { UserFacingError, openMicrophone, openTabCapture, startCapture, stopCapture, stopStream } from "./capture.js";
+import { fillSelect, loadVolume, refreshDevices, saveVolume } from "./devices.js";
 import { chooseTarget, offeredTargets } from "./language-pairs.js";
+import { STATE_TEXT, StatusLine, formatElapsed } from "./page-status.js";
+import { Playback, outputMode, workletUrl } from "./playback.js";
+import { RECONNECT_DELAYS_MS, readMessage, socketUrl } from "./socket.js";
 
 const root = document.getElementById("live-root");
 const config = readConfig();
 
-const TARGET_RATE = 16000;
 const FRAME_BYTES = Number(config.limits?.frame_bytes) || 640;
 const FRAME_SAMPLES = FRAME_BYTES / 2;
-const MAX_BUFFERED_BYTES = TARGET_RATE * 2; // ~1 s of audio waiting in the socket
+const MAX_BUFFERED_BYTES = 16000 * 2; // ~1 s of audio waiting in the socket
 const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
 const END_WAIT_MS = 10000;
-// After a live session's connection is lost or its server restarts, the page starts a new
-// session on the same audio, waiting this long before each try; then it gives up.
-const RESUME_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 // A live session's server going away is resumed; while resuming, so are the refusals that
 // pass (the old session not yet ended on the server, the engine itself restarting).
 const RESUMED_AFTER = new Set(["server_restarting"]);
 const RETRIED_WHILE_RESUMING = new Set(["server_restarting", "busy", "rate_limited", "service_unavailable"]);
-// The service sends a translated sentence's speech as fast as it is made, often several
-// seconds at once; the player must hold a whole sentence (an utterance is at most ~12 s of
-// speech) and drops the oldest audio only when the listener is hopelessly behind.
-const PLAYER_MAX_MS = 20000;
 
-const TAB_NO_AUDIO = "The shared tab has no audio. Share a tab and tick 'Share tab audio'.";
 // A signed-out page or a foreign origin is refused before the socket opens (the browser
 // sees 1006, not a code of ours), so only limits the server meets later have codes here.
 const CLOSE_MESSAGES = {
@@ -50,14 +47,6 @@ const ERROR_FALLBACKS = {
   too_fast: "Audio was sent faster than real time.",
   too_long: "The session reached its maximum length.",
   frame_too_large: "An audio frame was too large.",
-};
-const STATE_TEXT = {
-  idle: "Not started",
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  ended: "Ended",
-  error: "Stopped",
 };
 
 const $ = (id) => document.getElementById(id);
@@ -79,20 +68,24 @@ const ui = {
   outputDevice: $("output-device"),
   toggle: $("live-toggle"),
   level: $("input-level"),
-  state: $("live-state"),
   elapsed: $("live-elapsed"),
-  notice: $("live-notice"),
   ended: $("live-ended"),
   historyLink: $("live-history-link"),
-  alert: $("live-alert"),
-  captions: $("captions"),
-  captionsEmpty: $("captions-empty"),
-  captionList: $("caption-list"),
-  copy: $("copy-transcript"),
-  copyStatus: $("copy-status"),
-  jump: $("jump-latest"),
   audio: $("live-output"),
 };
+
+const status = new StatusLine({ root, state: $("live-state"), alert: $("live-alert"), notice: $("live-notice") });
+const board = new CaptionBoard(
+  {
+    container: $("captions"),
+    list: $("caption-list"),
+    empty: $("captions-empty"),
+    jump: $("jump-latest"),
+    copyButton: $("copy-transcript"),
+    copyStatus: $("copy-status"),
+  },
+  () => ({ source: ui.sourceLanguage.value, target: ui.targetLanguage.value }),
+);
 
 const stats = {
   samplesPlayed: 0,
@@ -110,17 +103,7 @@ const stats = {
 };
 window.interpreterStats = stats;
 
-const outputMode = typeof AudioContext !== "undefined" && typeof AudioContext.prototype.setSinkId === "function"
-  ? "context"
-  : typeof HTMLMediaElement !== "undefined" && typeof HTMLMediaElement.prototype.setSinkId === "function"
-    ? "element"
-    : null;
-
 let session = null; // the current LiveSession, if any
-let followCaptions = true;
-// "<connection>:<utterance_id>" -> { li, source, target, sourceText, targetText }; a session
-// resumed on a new connection numbers its utterances afresh.
-const captions = new Map();
 
 function readConfig() {
   try {
@@ -134,41 +117,14 @@ function readConfig() {
 
 function setState(state, text) {
   stats.state = state;
-  root.dataset.state = state;
-  document.documentElement.dataset.state = state;
-  ui.state.textContent = text || STATE_TEXT[state] || state;
+  status.set(state, text);
 }
 
-function showAlert(message) {
-  ui.alert.textContent = message;
-}
-
-function clearAlert() {
-  ui.alert.textContent = "";
-}
-
-function notice(message) {
-  ui.notice.textContent = message || "";
-}
-
-function formatElapsed(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
-}
+const showAlert = (message) => status.alert(message);
+const clearAlert = () => status.clearAlert();
+const notice = (message) => status.notice(message);
 
 // ---------------------------------------------------------------- settings form
-
-function fillSelect(select, items, selected) {
-  select.replaceChildren();
-  for (const item of items) {
-    const option = document.createElement("option");
-    option.value = String(item.value);
-    option.textContent = item.label;
-    if (String(item.value) === String(selected)) option.selected = true;
-    select.append(option);
-  }
-}
 
 function setupLanguages() {
   const languages = config.languages || {};
@@ -211,46 +167,8 @@ function updateSourceFields() {
   ui.tabHelp.hidden = !tab;
 }
 
-async function refreshDevices() {
-  if (!navigator.mediaDevices?.enumerateDevices) return;
-  let devices = [];
-  try {
-    devices = await navigator.mediaDevices.enumerateDevices();
-  } catch {
-    return;
-  }
-  const fill = (select, kind, defaultLabel, fallbackName) => {
-    const current = select.value;
-    const items = [{ value: "", label: defaultLabel }];
-    let n = 0;
-    for (const d of devices) {
-      if (d.kind !== kind || !d.deviceId || d.deviceId === "default" || d.deviceId === "communications") continue;
-      n += 1;
-      items.push({ value: d.deviceId, label: d.label || `${fallbackName} ${n}` });
-    }
-    fillSelect(select, items, items.some((i) => i.value === current) ? current : "");
-  };
-  fill(ui.micDevice, "audioinput", "Default microphone", "Microphone");
-  if (outputMode) fill(ui.outputDevice, "audiooutput", "System default", "Speaker");
-}
-
-function loadPreferences() {
-  try {
-    const volume = localStorage.getItem("interpreter.volume");
-    if (volume !== null && !Number.isNaN(Number(volume))) ui.volume.value = volume;
-    ui.mute.checked = localStorage.getItem("interpreter.muted") === "1";
-  } catch {
-    // Storage may be unavailable (private mode); defaults are fine.
-  }
-}
-
-function savePreferences() {
-  try {
-    localStorage.setItem("interpreter.volume", ui.volume.value);
-    localStorage.setItem("interpreter.muted", ui.mute.checked ? "1" : "0");
-  } catch {
-    // Ignore.
-  }
+function refreshAllDevices() {
+  return refreshDevices({ mic: ui.micDevice, output: outputMode ? ui.outputDevice : null });
 }
 
 function setRunningControls(running) {
@@ -266,205 +184,6 @@ function setToggle(mode) {
   ui.toggle.classList.toggle("danger", mode !== "start");
 }
 
-// ---------------------------------------------------------------- captions
-
-function captionEntry(id) {
-  let entry = captions.get(id);
-  if (entry) return entry;
-  const li = document.createElement("li");
-  li.className = "caption";
-  li.dataset.utteranceId = id.slice(id.indexOf(":") + 1);
-  const source = document.createElement("p");
-  source.className = "caption-source";
-  source.lang = ui.sourceLanguage.value || "";
-  const target = document.createElement("p");
-  target.className = "caption-target";
-  target.lang = ui.targetLanguage.value || "";
-  li.append(source, target);
-  ui.captionList.append(li);
-  ui.captionsEmpty.hidden = true;
-  entry = { li, source, target, sourceText: "", targetText: "", sourceFinal: false, targetFinal: false };
-  captions.set(id, entry);
-  return entry;
-}
-
-// Interim text lives in an aria-hidden span that is updated in place, so the live region
-// stays quiet; a final result is added as a new visible node, which is announced once.
-function setCaptionText(cell, text, final) {
-  let span = cell.firstElementChild;
-  const wanted = final ? "final" : "interim";
-  if (!span || span.dataset.kind !== wanted) {
-    const fresh = document.createElement("span");
-    fresh.dataset.kind = wanted;
-    fresh.className = wanted;
-    if (!final) fresh.setAttribute("aria-hidden", "true");
-    fresh.textContent = text;
-    cell.replaceChildren(fresh);
-  } else if (span.textContent !== text) {
-    span.textContent = text;
-  }
-}
-
-function onTranscript(event, connection) {
-  if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
-  const entry = captionEntry(`${connection}:${event.utterance_id}`);
-  const text = typeof event.text === "string" ? event.text : "";
-  if (entry.sourceFinal && !event.final) return; // a late interim must not undo a final
-  entry.sourceText = text;
-  entry.sourceFinal = Boolean(event.final);
-  entry.li.classList.toggle("is-interim", !entry.sourceFinal);
-  setCaptionText(entry.source, text, entry.sourceFinal);
-  captionsChanged();
-}
-
-function onTranslation(event, connection) {
-  if (typeof event.utterance_id !== "string" && typeof event.utterance_id !== "number") return;
-  const entry = captionEntry(`${connection}:${event.utterance_id}`);
-  const text = typeof event.text === "string" ? event.text : "";
-  const final = event.final !== false;
-  if (entry.targetFinal && !final) return;
-  entry.targetText = text;
-  entry.targetFinal = final;
-  setCaptionText(entry.target, text, final);
-  captionsChanged();
-}
-
-function clearCaptions() {
-  captions.clear();
-  ui.captionList.replaceChildren();
-  ui.captionsEmpty.hidden = false;
-  followCaptions = true;
-  ui.jump.hidden = true;
-  ui.copyStatus.textContent = "";
-}
-
-function isNearBottom() {
-  const el = ui.captions;
-  return el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-}
-
-function scrollToLatest() {
-  ui.captions.scrollTop = ui.captions.scrollHeight;
-}
-
-function captionsChanged() {
-  if (followCaptions) scrollToLatest();
-  else ui.jump.hidden = false;
-}
-
-function transcriptText() {
-  const lines = [];
-  for (const entry of captions.values()) {
-    if (!entry.sourceText && !entry.targetText) continue;
-    if (entry.sourceText) lines.push(entry.sourceText);
-    if (entry.targetText) lines.push(`→ ${entry.targetText}`);
-    lines.push("");
-  }
-  return lines.join("\n").trim();
-}
-
-async function copyTranscript() {
-  const text = transcriptText();
-  if (!text) {
-    ui.copyStatus.textContent = "Nothing to copy yet.";
-    return;
-  }
-  try {
-    if (navigator.clipboard?.writeText) {
-      await navigator.clipboard.writeText(text);
-    } else {
-      legacyCopy(text);
-    }
-    ui.copyStatus.textContent = "Transcript copied.";
-  } catch {
-    try {
-      legacyCopy(text);
-      ui.copyStatus.textContent = "Transcript copied.";
-    } catch {
-      ui.copyStatus.textContent = "Copying failed. Select the captions and copy them yourself.";
-    }
-  }
-}
-
-function legacyCopy(text) {
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.className = "visually-hidden";
-  document.body.append(area);
-  area.select();
-  const ok = document.execCommand("copy");
-  area.remove();
-  if (!ok) throw new Error("copy failed");
-}
-
-// ---------------------------------------------------------------- audio helpers
-
-function workletUrl(name, dataKey) {
-  const fromPage = root.dataset[dataKey];
-  return fromPage ? new URL(fromPage, window.location.href).href : new URL(`./${name}`, import.meta.url).href;
-}
-
-class UserFacingError extends Error {}
-
-async function openMicrophone(deviceId) {
-  const audio = { echoCancellation: false, noiseSuppression: false, autoGainControl: false, channelCount: { ideal: 1 } };
-  if (deviceId) audio.deviceId = { exact: deviceId };
-  try {
-    return await navigator.mediaDevices.getUserMedia({ audio });
-  } catch (error) {
-    throw new UserFacingError(mediaErrorMessage(error, "mic"));
-  }
-}
-
-function openTabCapture() {
-  // Called synchronously from the click handler: getDisplayMedia needs the user gesture.
-  if (!navigator.mediaDevices?.getDisplayMedia) {
-    return Promise.reject(new UserFacingError("This browser cannot share another tab's audio. Use the microphone instead."));
-  }
-  return navigator.mediaDevices
-    .getDisplayMedia({
-      audio: true,
-      video: true,
-      // Chromium hints; other browsers ignore them.
-      systemAudio: "include",
-      selfBrowserSurface: "exclude",
-      surfaceSwitching: "include",
-    })
-    .catch((error) => {
-      throw new UserFacingError(mediaErrorMessage(error, "tab"));
-    })
-    .then((stream) => {
-      for (const track of stream.getVideoTracks()) {
-        track.stop();
-        stream.removeTrack(track);
-      }
-      if (stream.getAudioTracks().length === 0) {
-        throw new UserFacingError(TAB_NO_AUDIO);
-      }
-      return stream;
-    });
-}
-
-function mediaErrorMessage(error, kind) {
-  const name = error?.name || "";
-  if (kind === "tab") {
-    if (name === "NotAllowedError" || name === "AbortError") return "Sharing was cancelled or blocked. Press Start and choose a tab to share.";
-    return "The tab could not be shared. Try again, or use the microphone.";
-  }
-  if (name === "NotAllowedError" || name === "SecurityError") {
-    return "Microphone access is blocked. Allow it in your browser's site settings and press Start again.";
-  }
-  if (name === "NotFoundError") return "No microphone was found. Connect one and press Start again.";
-  if (name === "OverconstrainedError") return "The selected microphone is not available. Choose another one.";
-  if (name === "NotReadableError") return "The microphone could not be opened. It may be in use by another application.";
-  return "The microphone could not be opened.";
-}
-
-function stopStream(stream) {
-  for (const track of stream?.getTracks() || []) track.stop();
-}
-
 // ---------------------------------------------------------------- live session
 
 class LiveSession {
@@ -473,6 +192,7 @@ class LiveSession {
     this.ctx = null;
     this.stream = null;
     this.nodes = {};
+    this.playback = null;
     this.ws = null;
     this.ready = false;
     this.stopping = false; // user asked to stop; waiting for "ended"
@@ -520,7 +240,7 @@ class LiveSession {
       return;
     }
     this.stream = stream;
-    if (settings.source === "mic") refreshDevices(); // labels are visible now
+    if (settings.source === "mic") refreshAllDevices(); // labels are visible now
     for (const track of stream.getAudioTracks()) {
       track.addEventListener("ended", () => this.onTrackEnded());
     }
@@ -540,43 +260,32 @@ class LiveSession {
     const ctx = this.ctx;
     stats.contextSampleRate = ctx.sampleRate;
     if (ctx.state === "suspended") await ctx.resume().catch(() => {});
-    await ctx.audioWorklet.addModule(workletUrl("capture-worklet.js", "captureWorklet"));
-    await ctx.audioWorklet.addModule(workletUrl("player-worklet.js", "playerWorklet"));
+    await ctx.audioWorklet.addModule(workletUrl(root, "capture-worklet.js", "captureWorklet"));
+    const playback = new Playback(ctx, {
+      audioElement: ui.audio,
+      notice,
+      onStats: (data) => {
+        stats.samplesPlayed = data.played;
+        stats.playedMs = data.playedMs;
+        stats.underruns = data.underruns;
+        stats.playerDropped = data.dropped;
+        stats.queuedMs = data.queuedMs;
+        stats.outputSampleRate = data.sampleRate;
+      },
+    });
+    await playback.init(workletUrl(root, "player-worklet.js", "playerWorklet"));
     if (this.finished) return;
-
-    const source = ctx.createMediaStreamSource(this.stream);
-    const capture = new AudioWorkletNode(ctx, "capture-processor", {
-      numberOfInputs: 1,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      processorOptions: { targetRate: TARGET_RATE, frameSamples: FRAME_SAMPLES },
-    });
-    capture.port.onmessage = (event) => this.onCaptureMessage(event.data);
-    source.connect(capture);
-    // The capture node outputs silence; connecting it keeps it pulled in every browser.
-    capture.connect(ctx.destination);
-
-    const player = new AudioWorkletNode(ctx, "player-processor", {
-      numberOfInputs: 0,
-      numberOfOutputs: 1,
-      outputChannelCount: [1],
-      processorOptions: { inputRate: TARGET_RATE, prebufferMs: 150, maxMs: PLAYER_MAX_MS },
-    });
-    player.port.onmessage = (event) => this.onPlayerMessage(event.data);
-    const gain = ctx.createGain();
-    player.connect(gain);
-    this.nodes = { source, capture, player, gain, streamDestination: null };
-    applyVolume(this);
-    await routeOutput(this);
+    this.nodes = startCapture(ctx, this.stream, FRAME_SAMPLES, (data) => this.onCaptureFrame(data));
+    this.playback = playback;
+    playback.setVolume(ui.volume.value, ui.mute.checked);
+    await playback.route(ui.outputDevice.value);
     this.startLevelMeter();
   }
 
   openSocket() {
-    const url = new URL(config.ws_path || "/ws/live/", window.location.href);
-    url.protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
     let ws;
     try {
-      ws = new WebSocket(url.href);
+      ws = new WebSocket(socketUrl(config.ws_path || "/ws/live/"));
     } catch {
       this.fail("Could not connect to the interpreter.");
       return;
@@ -606,19 +315,11 @@ class LiveSession {
   onSocketMessage(event) {
     if (this.finished) return;
     if (typeof event.data !== "string") {
-      const data = event.data;
-      if (data instanceof ArrayBuffer && data.byteLength > 0 && this.nodes.player) {
-        this.nodes.player.port.postMessage(data, [data]);
-      }
+      this.playback?.push(event.data);
       return;
     }
-    let message;
-    try {
-      message = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    if (!message || typeof message !== "object") return;
+    const message = readMessage(event);
+    if (!message) return;
     switch (message.type) {
       case "status":
         this.onStatus(message);
@@ -627,10 +328,10 @@ class LiveSession {
         this.onReady(message);
         break;
       case "transcript":
-        onTranscript(message, this.connection);
+        board.transcript(`${this.connection}:${message.utterance_id}`, message);
         break;
       case "translation":
-        onTranslation(message, this.connection);
+        board.translation(`${this.connection}:${message.utterance_id}`, message);
         break;
       case "error":
         this.onServerError(message);
@@ -714,7 +415,7 @@ class LiveSession {
     if (this.resuming) return; // the close follows; a new session starts after it
     this.ended = true;
     if (message.status === "failed") {
-      if (!ui.alert.textContent) showAlert("The session ended because of a problem. What was said so far has been saved.");
+      if (!status.alerting) showAlert("The session ended because of a problem. What was said so far has been saved.");
       setState("error", "Ended with an error");
     } else if (!this.fatal) {
       setState("ended", STATE_TEXT.ended);
@@ -750,13 +451,13 @@ class LiveSession {
   }
 
   /** The connection of a session that was live is gone: start a new session on the same
-   * audio after a pause, and give up after the last of RESUME_DELAYS_MS. */
+   * audio after a pause, and give up after the last of RECONNECT_DELAYS_MS. */
   resume() {
     this.ready = false;
     this.ended = false;
     this.resuming = false;
     this.ws = null;
-    const delay = RESUME_DELAYS_MS[this.resumeTries];
+    const delay = RECONNECT_DELAYS_MS[this.resumeTries];
     if (delay === undefined) {
       notice("");
       showAlert("The connection to the interpreter was lost and could not be restored. What was said so far has been saved. If you were signed out, reload the page to sign in again; otherwise press Start to begin a new session.");
@@ -773,8 +474,7 @@ class LiveSession {
     }, delay);
   }
 
-  onCaptureMessage(data) {
-    if (!data || data.type !== "frame") return;
+  onCaptureFrame(data) {
     this.latestLevel = Math.max(this.latestLevel * 0.8, data.rms || 0);
     if (!this.ready || this.stopping || this.fatal || this.finished) return;
     const ws = this.ws;
@@ -790,16 +490,6 @@ class LiveSession {
     }
     ws.send(buffer);
     stats.framesSent += 1;
-  }
-
-  onPlayerMessage(data) {
-    if (!data || data.type !== "stats") return;
-    stats.samplesPlayed = data.played;
-    stats.playedMs = data.playedMs;
-    stats.underruns = data.underruns;
-    stats.playerDropped = data.dropped;
-    stats.queuedMs = data.queuedMs;
-    stats.outputSampleRate = data.sampleRate;
   }
 
   onTrackEnded() {
@@ -828,14 +518,7 @@ class LiveSession {
 
   stopCapture() {
     stopStream(this.stream);
-    const { source, capture } = this.nodes;
-    try {
-      source?.disconnect();
-      capture?.port.postMessage({ type: "stop" });
-      capture?.disconnect();
-    } catch {
-      // Already disconnected.
-    }
+    stopCapture(this.nodes);
     this.latestLevel = 0;
   }
 
@@ -901,72 +584,11 @@ class LiveSession {
         // Ignore.
       }
     }
-    const ctx = this.ctx;
-    const closeAudio = () => {
-      try {
-        this.nodes.player?.port.postMessage({ type: "stop" });
-        ui.audio.pause();
-        ui.audio.srcObject = null;
-      } catch {
-        // Ignore.
-      }
-      if (ctx && ctx.state !== "closed") ctx.close().catch(() => {});
-    };
-    const wait = drain ? Math.min(3500, (stats.queuedMs || 0) + 300) : 0;
-    if (wait > 0) window.setTimeout(closeAudio, wait);
-    else closeAudio();
+    if (this.playback) this.playback.close({ drain });
+    else if (this.ctx && this.ctx.state !== "closed") this.ctx.close().catch(() => {});
     if (session === this) session = null;
     setRunningControls(false);
     setToggle("start");
-  }
-}
-
-function applyVolume(s) {
-  const gain = s?.nodes?.gain;
-  if (!gain) return;
-  const value = ui.mute.checked ? 0 : Number(ui.volume.value) / 100;
-  gain.gain.setTargetAtTime(value, s.ctx.currentTime, 0.015);
-}
-
-async function routeOutput(s) {
-  const { gain } = s?.nodes || {};
-  if (!gain || s.finished) return;
-  const deviceId = ui.outputDevice.value;
-  const ctx = s.ctx;
-  try {
-    gain.disconnect();
-  } catch {
-    // Not connected yet.
-  }
-  if (outputMode === "element" && deviceId) {
-    if (!s.nodes.streamDestination) s.nodes.streamDestination = ctx.createMediaStreamDestination();
-    gain.connect(s.nodes.streamDestination);
-    ui.audio.srcObject = s.nodes.streamDestination.stream;
-    try {
-      await ui.audio.setSinkId(deviceId);
-      await ui.audio.play();
-    } catch {
-      notice("That output device could not be used; playing through the default device.");
-      ui.audio.pause();
-      ui.audio.srcObject = null;
-      try {
-        gain.disconnect();
-      } catch {
-        // Ignore.
-      }
-      gain.connect(ctx.destination);
-    }
-    return;
-  }
-  ui.audio.pause();
-  ui.audio.srcObject = null;
-  gain.connect(ctx.destination);
-  if (outputMode === "context" && (ctx.sinkId ?? "") !== deviceId) {
-    try {
-      await ctx.setSinkId(deviceId);
-    } catch {
-      notice("That output device could not be used; playing through the default device.");
-    }
   }
 }
 
@@ -997,7 +619,7 @@ function onToggle() {
   notice("");
   ui.ended.hidden = true;
   ui.elapsed.textContent = formatElapsed(0);
-  clearCaptions();
+  board.clear();
   const glossary = ui.glossary.value ? Number.parseInt(ui.glossary.value, 10) : null;
   const settings = {
     source: selectedSource(),
@@ -1030,7 +652,7 @@ function init() {
   setState("idle");
   setToggle("start");
   setupLanguages();
-  loadPreferences();
+  loadVolume(ui.volume, ui.mute);
   updateSourceFields();
   ui.tabChoice.hidden = !canCaptureTabAudio(navigator.mediaDevices);
   ui.outputField.hidden = !outputMode;
@@ -1049,33 +671,21 @@ function init() {
     updateGlossaries();
   });
   ui.targetLanguage.addEventListener("change", updateGlossaries);
-  ui.volume.addEventListener("input", () => {
-    applyVolume(session);
-    savePreferences();
-  });
-  ui.mute.addEventListener("change", () => {
-    applyVolume(session);
-    savePreferences();
-  });
+  const volumeChanged = () => {
+    session?.playback?.setVolume(ui.volume.value, ui.mute.checked);
+    saveVolume(ui.volume, ui.mute);
+  };
+  ui.volume.addEventListener("input", volumeChanged);
+  ui.mute.addEventListener("change", volumeChanged);
   ui.outputDevice.addEventListener("change", () => {
-    if (session) routeOutput(session);
+    session?.playback?.route(ui.outputDevice.value);
   });
   ui.toggle.addEventListener("click", onToggle);
-  ui.copy.addEventListener("click", copyTranscript);
-  ui.jump.addEventListener("click", () => {
-    followCaptions = true;
-    ui.jump.hidden = true;
-    scrollToLatest();
-  });
-  ui.captions.addEventListener("scroll", () => {
-    followCaptions = isNearBottom();
-    if (followCaptions) ui.jump.hidden = true;
-  }, { passive: true });
 
   if (navigator.mediaDevices?.addEventListener) {
-    navigator.mediaDevices.addEventListener("devicechange", refreshDevices);
+    navigator.mediaDevices.addEventListener("devicechange", refreshAllDevices);
   }
-  refreshDevices();
+  refreshAllDevices();
 
   window.addEventListener("pagehide", () => {
     const s = session;

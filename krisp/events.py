@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .errors import KrispError, error_for_code
@@ -32,6 +32,9 @@ class Transcript:
     duration_ms: int = 0
     reference_id: str | None = None
     language: str | None = None
+    # Where the utterance starts on the stream's audio timeline: set by the stream, not said
+    # by the service, so it takes no part in comparing events.
+    offset_ms: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,12 @@ class Reconnecting:
 
 @dataclass(frozen=True)
 class Reconnected:
-    """The stream is back; ``dropped_bytes`` of audio were lost while it was away (total)."""
+    """The stream is back; ``dropped_bytes`` of audio were lost while it was away (total),
+    and ``resent_bytes`` that the old connection never finished were sent again."""
 
     attempt: int
     dropped_bytes: int
+    resent_bytes: int = 0
 
 
 Event = Ready | Transcript | Translation | ServiceError | Audio | Reconnecting | Reconnected

@@ -3,10 +3,14 @@
 A stream owns its WebSocket, a sender task and a reader (supervisor) task. Audio given to
 :meth:`KrispStream.send_audio` goes out at once when the socket is idle, and otherwise into
 a bounded buffer that the sender drains, so a caller never waits on the network; while the
-connection is down the buffer holds the last few seconds, and past its bound the oldest
-audio is dropped and counted. When the connection drops, the supervisor reconnects with
-jittered exponential backoff, sends the config again, waits for ready, and reports both
-steps as events.
+connection is down the buffer holds up to 30 s, and past its bound the oldest audio is
+dropped and counted. When the connection drops, the supervisor reconnects with jittered
+exponential backoff, sends the config again, waits for ready, and reports both steps as
+events; it then sends again the audio the old connection never finished (``retention``), so
+no utterance is cut short or recognised twice.
+
+Transcripts carry ``offset_ms``: where they start on the stream's own audio timeline (the
+audio given to :meth:`KrispStream.send_audio`, from its first byte), across reconnects.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -45,6 +50,7 @@ from .events import (
     Translation,
     parse_text_frame,
 )
+from .retention import UnconfirmedAudio
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +72,8 @@ class StreamOptions:
     ping_timeout: float | None = 10.0
     close_timeout: float = 2.0
     max_frame_bytes: int = 1 << 20
-    buffer_seconds: float = 5.0
+    # Audio held while a connection is down, and sent audio kept until a final covers it.
+    buffer_seconds: float = 30.0
     reconnect_attempts: int = 5
     # A connection that lived this long was a real recovery; a shorter one counts as
     # another failed attempt, so a service that drops every connection can't loop forever.
@@ -117,7 +124,6 @@ class KrispStream:
         self._connected = asyncio.Event()
         self._audio_waiting = asyncio.Event()
         self._buffer: deque[tuple[int, bytes]] = deque()
-        self._sequence = 0
         self._buffered_bytes = 0
         self._max_buffer_bytes = int(self.options.buffer_seconds * BYTES_PER_SECOND)
         self._events: asyncio.Queue[Event | _End] = asyncio.Queue(self.options.event_queue_size)
@@ -133,6 +139,12 @@ class KrispStream:
         self.bytes_received = 0
         self.dropped_bytes = 0
         self.reconnects = 0
+        # The stream's audio timeline: bytes accepted so far, the offset of the first byte the
+        # current connection was sent, and when that connection's config went out.
+        self._accepted = 0
+        self._origin = 0
+        self._config_sent_at = datetime.now(UTC)
+        self._unconfirmed = UnconfirmedAudio(self._max_buffer_bytes)
 
     async def open(self) -> None:
         """Connect, send the config, and wait for ready; raises the KrispError family."""
@@ -155,10 +167,12 @@ class KrispStream:
             raise ValueError("PCM must be whole 16-bit samples (an even number of bytes)")
         if not pcm:
             return
-        if self._send_now(pcm):
+        offset = self._accepted
+        self._accepted += len(pcm)
+        if self._send_now(pcm, offset):
             return
-        self._sequence += 1
-        self._buffer.append((self._sequence, bytes(pcm)))
+        # A chunk's sequence number is its offset + 1: unique, increasing, and never 0.
+        self._buffer.append((offset + 1, bytes(pcm)))
         self._buffered_bytes += len(pcm)
         while self._buffered_bytes > self._max_buffer_bytes and len(self._buffer) > 1:
             sequence, dropped = self._buffer.popleft()
@@ -167,7 +181,7 @@ class KrispStream:
                 self.dropped_bytes += len(dropped)
         self._audio_waiting.set()
 
-    def _send_now(self, pcm: bytes) -> bool:
+    def _send_now(self, pcm: bytes, offset: int) -> bool:
         """Write ``pcm`` to the socket now if nothing is ahead of it and the socket is idle.
 
         Most frames arrive while the buffer is empty and the socket's write buffer too; for
@@ -188,6 +202,7 @@ class KrispStream:
         ws.protocol.send_binary(pcm)
         ws.send_data()
         self.bytes_sent += len(pcm)
+        self._unconfirmed.sent(offset, pcm)
         return True
 
     def deliver_audio(self, sink: AudioSink) -> None:
@@ -278,6 +293,7 @@ class KrispStream:
             # A service that refuses at once may have closed before the config went out;
             # its error frame is still there to read, so a failed send is not the end.
             with contextlib.suppress(ConnectionClosed):
+                self._config_sent_at = datetime.now(UTC)
                 await ws.send(json.dumps(self.config.to_message()))
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
             # that lands in the step ready arrives, leaving a cancelled caller running.
@@ -338,7 +354,9 @@ class KrispStream:
                         await self._audio_sink(message)
                     continue
                 event = parse_text_frame(message)
-                if isinstance(event, Transcript | Translation):
+                if isinstance(event, Transcript):
+                    await self._put(self._placed(event))
+                elif isinstance(event, Translation):
                     await self._put(event)
                 elif isinstance(event, ErrorFrame):
                     if isinstance(event.error, KrispUnauthorized):
@@ -354,6 +372,31 @@ class KrispStream:
             return "the service closed the connection"
         except ConnectionClosed as exc:
             return f"the connection dropped ({_why(exc)})"
+
+    def _placed(self, event: Transcript) -> Transcript:
+        """``event`` with its ``offset_ms`` on the stream's timeline; a final also confirms
+        the audio it covers (see ``retention``)."""
+        if event.start is None:
+            return event
+        since_config = (event.start - self._config_sent_at).total_seconds() * 1000
+        offset_ms = round(self._origin * 1000 / BYTES_PER_SECOND + max(0.0, since_config))
+        if event.final:
+            end = (offset_ms + event.duration_ms) * BYTES_PER_SECOND // 1000
+            self._unconfirmed.confirm(end - end % 2)
+        return replace(event, offset_ms=offset_ms)
+
+    def _resend_unconfirmed(self) -> int:
+        """Put the audio the old connection never finished back ahead of the unsent audio,
+        and start the new connection's timeline at it; returns how much is resent."""
+        chunks, lost = self._unconfirmed.take()
+        self.dropped_bytes += lost
+        resent = sum(len(chunk) for _, chunk in chunks)
+        self._buffer.extendleft((offset + 1, chunk) for offset, chunk in reversed(chunks))
+        self._buffered_bytes += resent
+        self._origin = self._buffer[0][0] - 1 if self._buffer else self._accepted
+        if self._buffer:
+            self._audio_waiting.set()
+        return resent
 
     def _stable(self) -> bool:
         lived = asyncio.get_running_loop().time() - self._connected_at
@@ -379,9 +422,12 @@ class KrispStream:
                 logger.warning("Reconnect attempt %d failed: %s", attempt, exc)
                 continue
             self.reconnects += 1
+            resent = self._resend_unconfirmed()
             self._connected.set()
             self._connected_at = asyncio.get_running_loop().time()
-            await self._put(Reconnected(attempt=attempt, dropped_bytes=self.dropped_bytes))
+            await self._put(
+                Reconnected(attempt=attempt, dropped_bytes=self.dropped_bytes, resent_bytes=resent)
+            )
             return
         raise KrispConnectionError(
             f"Lost the connection and {self.options.reconnect_attempts} reconnects failed"
@@ -410,6 +456,7 @@ class KrispStream:
                     self._buffer.popleft()
                     self._buffered_bytes -= len(chunk)
                 self.bytes_sent += len(chunk)
+                self._unconfirmed.sent(sequence - 1, chunk)
             if not self._buffer:
                 self._audio_waiting.clear()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -269,30 +270,82 @@ async def test_malformed_and_unknown_frames_are_skipped(fake):
     assert event.text == "fine"
 
 
-async def test_a_dropped_connection_reconnects_and_flushes_held_audio(fake):
+async def test_a_dropped_connection_reconnects_and_sends_what_no_final_covered_then_what_waited(
+    fake,
+):
     fake.behaviour = fakekrisp.drop_after_audio(3)
     async with make_client(fake).stream(spanish()) as stream:
-        for _ in range(3):
-            stream.send_audio(FRAME)
+        for n in range(3):
+            stream.send_audio(bytes([n + 1, 0]) * 320)
         events = []
         async for event in stream:
             events.append(event)
             if isinstance(event, Reconnecting):
                 for _ in range(5):
-                    stream.send_audio(b"\x02\x00" * 320)
+                    stream.send_audio(b"\x09\x00" * 320)
             if isinstance(event, Reconnected):
                 break
-        echoed = await collect(stream, 5)
+        echoed = await collect(stream, 8)
     assert isinstance(events[0], Transcript) and not events[0].final
     assert [type(e) for e in events[1:]] == [Reconnecting, Reconnected]
     assert events[1].attempt == 1
     assert "dropped" in events[1].reason
     assert events[2].dropped_bytes == 0
+    # Only an interim came for the three frames the first connection heard: the service lost
+    # that utterance with the connection, so the new one hears it again, before what waited.
+    assert events[2].resent_bytes == 3 * 640
     second = fake.connections[1]
     assert json.loads(second.first_frame) == spanish().to_message()
-    assert bytes(second.audio) == b"\x02\x00" * 320 * 5
+    assert bytes(second.audio) == b"".join(bytes([n, 0]) * 320 for n in (1, 2, 3)) + (
+        b"\x09\x00" * 320 * 5
+    )
     assert all(isinstance(e, Audio) for e in echoed)
     assert stream.reconnects == 1
+
+
+async def test_after_a_reconnect_only_the_audio_past_the_last_final_is_sent_again(fake):
+    chunk = 3200  # 100 ms
+    first_connection = []
+
+    async def final_then_drop(conn: fakekrisp.Connection) -> None:
+        if first_connection:
+            await fakekrisp.echo()(conn)
+            return
+        first_connection.append(conn)
+        heard_from = datetime.now(UTC)
+        await conn.ready()
+        count = 0
+        async for message in conn.frames_in():
+            count += isinstance(message, bytes)
+            if count == 3:
+                # A final for the first 200 ms, on the audio's own timeline, as localvt
+                # stamps them; then the connection is lost with the third 100 ms unfinished.
+                final = transcript("two frames", "u1")
+                final["transcript"]["start"] = heard_from.isoformat(timespec="milliseconds")
+                final["transcript"]["duration"] = 200
+                await conn.send_json(final)
+                await asyncio.sleep(0.2)
+                conn.ws.transport.abort()
+                return
+
+    fake.behaviour = final_then_drop
+    async with make_client(fake).stream(spanish()) as stream:
+        for n in range(3):
+            stream.send_audio(bytes([n + 1, 0]) * (chunk // 2))
+        events = []
+        async for event in stream:
+            events.append(event)
+            if isinstance(event, Reconnected):
+                break
+        stream.send_audio(b"\x09\x00" * (chunk // 2))
+        await eventually(lambda: len(fake.connections) > 1 and fake.connections[1].audio)
+        await eventually(lambda: len(fake.connections[1].audio) >= 2 * chunk)
+    final = next(e for e in events if isinstance(e, Transcript))
+    assert final.final and final.offset_ms < 50
+    assert events[-1].resent_bytes == chunk
+    assert bytes(fake.connections[1].audio) == b"\x03\x00" * (chunk // 2) + b"\x09\x00" * (
+        chunk // 2
+    )
 
 
 async def test_it_gives_up_after_the_bounded_reconnect_attempts(fake):

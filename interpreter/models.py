@@ -80,6 +80,15 @@ class TranslationSession(models.Model):
     error = models.TextField(blank=True)
     audio_in_seconds = models.FloatField(default=0)
     audio_out_seconds = models.FloatField(default=0)
+    # Connections to the service this session has had: one, plus one per resume after a lost
+    # connection. Utterance ids of the later ones are prefixed with their number ("2:u1").
+    segments = models.PositiveIntegerField(default=1)
+    # Until when a page that lost its connection may resume this session (set when it ends
+    # without the user stopping it: a dropped connection, a server restart, a reap).
+    resumable_until = models.DateTimeField(null=True, blank=True)
+    # Each lost connection the session was resumed after: {"lost_at", "resumed_at" (ISO 8601),
+    # "seconds", "held_seconds", "dropped_seconds", "reason"}.
+    gaps = models.JSONField(default=list, blank=True)
 
     objects = TranslationSessionQuerySet.as_manager()
 
@@ -136,6 +145,10 @@ class Utterance(models.Model):
     # When the utterance began, as the service reported it (UTC); falls back to arrival time.
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
+    # Where the utterance lies on the session's audio timeline (ms of audio the page captured
+    # since the session began, across resumes); what resumes are decided by.
+    audio_start_ms = models.PositiveIntegerField(null=True, blank=True)
+    audio_end_ms = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
     translation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -244,6 +244,12 @@ LIVE_MAX_SESSIONS_PER_USER = _read("LIVE_MAX_SESSIONS_PER_USER", env.int, 2)
 LIVE_MAX_SESSION_SECONDS = _read("LIVE_MAX_SESSION_SECONDS", env.int, 4 * 3600)
 LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
 LIVE_STARTS_PER_MINUTE = _read("LIVE_STARTS_PER_MINUTE", env.int, 10)
+# A session whose connection was lost may be resumed, as the same saved session, for this long.
+LIVE_RESUME_SECONDS = _read("LIVE_RESUME_SECONDS", env.int, 120)
+# Audio a page holds while its connection is down; past it the oldest is dropped and counted.
+LIVE_HOLD_SECONDS = _read("LIVE_HOLD_SECONDS", env.int, 30)
+# How much faster than real time a page sends the audio it held, once it is back.
+LIVE_CATCH_UP_RATE = _read("LIVE_CATCH_UP_RATE", env.float, 3.0)
 
 # daphne's measured per-frame patches (interpreter.server_tuning), each installed only on the
 # library versions it was verified on; off, daphne runs exactly as shipped.

@@ -67,6 +67,7 @@ def live_config(request: HttpRequest) -> dict:
         "limits": {
             "max_session_seconds": settings.LIVE_MAX_SESSION_SECONDS,
             "frame_bytes": FRAME_BYTES,
+            "hold_seconds": settings.LIVE_HOLD_SECONDS,
         },
         "error": error,
     }

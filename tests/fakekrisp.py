@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import json
 import secrets
+import struct
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -271,6 +272,48 @@ def echo(frames_per_utterance: int = 25, interim_every: int = 10, phase: int = 0
                 await conn.send_json(transcript(f"utterance {utterance}", uid, ref=ref))
                 await conn.send_json(translation(f"enunciado {utterance}", uid, ref=ref))
                 utterance += 1
+
+    return behaviour
+
+
+def labelled_frames(first: int, count: int) -> list[bytes]:
+    """20 ms frames whose samples all carry the frame's number: a peer can then say exactly
+    which audio an utterance was made of."""
+    return [struct.pack("<H", n) * 320 for n in range(first, first + count)]
+
+
+def timeline_echo(frames_per_utterance: int = 5, final_delay: float = 0.0) -> Behaviour:
+    """Like localvt: echo each frame as speech, and finalise an utterance every
+    ``frames_per_utterance`` frames (after ``final_delay`` s), stamped on the audio's own
+    timeline (``start`` = when the config came + the audio before it) and named after the
+    labelled frames it covers: "frames 10-14", translated "tramas 10-14"."""
+
+    async def behaviour(conn: Connection) -> None:
+        heard_from = datetime.now(UTC)
+        await conn.ready()
+        position = 0  # bytes of audio heard
+        first: tuple[int, int] | None = None  # (label, position) of the utterance's start
+        count, utterance = 0, 1
+        async for message in conn.frames_in():
+            if not isinstance(message, bytes):
+                continue
+            await conn.ws.send(message)
+            label = struct.unpack_from("<H", message)[0]
+            if first is None:
+                first = (label, position)
+            position += len(message)
+            count += 1
+            if count % frames_per_utterance:
+                continue
+            if final_delay:
+                await asyncio.sleep(final_delay)
+            start = heard_from + timedelta(milliseconds=first[1] / 32)
+            body = transcript(f"frames {first[0]}-{label}", f"u{utterance}")
+            body["transcript"]["start"] = start.isoformat(timespec="milliseconds")
+            body["transcript"]["duration"] = (position - first[1]) // 32
+            await conn.send_json(body)
+            await conn.send_json(translation(f"tramas {first[0]}-{label}", f"u{utterance}"))
+            first, utterance = None, utterance + 1
 
     return behaviour
 

@@ -41,6 +41,8 @@ class _Final:
     started_at: datetime | None = None
     duration_ms: int = 0
     translation: str | None = None
+    audio_start_ms: int | None = None
+    audio_end_ms: int | None = None
 
 
 _Key = tuple[int, str]  # (session id, the service's utterance id)
@@ -61,6 +63,8 @@ def write(finals: dict[_Key, _Final]) -> None:
             text=final.text,
             started_at=final.started_at or final.arrived,
             duration_ms=final.duration_ms,
+            audio_start_ms=final.audio_start_ms,
+            audio_end_ms=final.audio_end_ms,
         )
         for (session_id, utterance_id), final in finals.items()
         if final.text is not None
@@ -81,7 +85,14 @@ def write(finals: dict[_Key, _Final]) -> None:
                 transcripts,
                 update_conflicts=True,
                 unique_fields=_UNIQUE,
-                update_fields=["text", "started_at", "duration_ms", "updated_at"],
+                update_fields=[
+                    "text",
+                    "started_at",
+                    "duration_ms",
+                    "audio_start_ms",
+                    "audio_end_ms",
+                    "updated_at",
+                ],
             )
         if translations:
             Utterance.objects.bulk_create(
@@ -169,10 +180,14 @@ def save_transcript(
     text: str,
     started_at: datetime | None,
     duration_ms: int,
+    audio_range: tuple[int, int] | None = None,
 ) -> None:
-    """Hand over a final transcript; it is written soon, without waiting here."""
+    """Hand over a final transcript (and where it lies on the session's audio timeline, if
+    known); it is written soon, without waiting here."""
     final = _writer().final(session_id, utterance_id)
     final.text, final.started_at, final.duration_ms = text, started_at, duration_ms
+    if audio_range is not None:
+        final.audio_start_ms, final.audio_end_ms = audio_range
 
 
 def save_translation(session_id: int, utterance_id: str, text: str) -> None:

@@ -43,6 +43,12 @@ class AudioPacer:
         self._tokens = allowance_seconds
         self._updated = clock()
 
+    def grant(self, seconds: float) -> None:
+        """Let the page be ``seconds`` further ahead, once: a resumed page sends the audio
+        it held while its connection was down faster than real time."""
+        self._tokens += seconds
+        self.cap = max(self.cap, self._tokens)
+
     def take(self, nbytes: int) -> bool:
         """Spend ``nbytes`` of PCM; False when the audio is too far ahead of real time."""
         now = self._clock()

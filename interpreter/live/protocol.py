@@ -27,6 +27,10 @@ SAME_LANGUAGE = "Choose two different languages."
 PAIR_NOT_OFFERED = "That language pair isn't available. Choose another one."
 BAD_VOICE = "Choose a male or a female voice."
 GLOSSARY_UNAVAILABLE = "That glossary isn't available."
+BAD_RESUME = "The interpreter could not understand which session to resume."
+RESUMED_ELSEWHERE = (
+    "This session goes on in another window, which resumed it after a lost connection."
+)
 AUDIO_BEFORE_READY = "Audio arrived before the session was ready; it was skipped."
 ODD_FRAME = "An audio frame was not whole 16-bit samples; it was skipped."
 TOO_FAST = (
@@ -92,6 +96,31 @@ class Refusal(Exception):
         return error_event(self.code, self.message, fatal=self.fatal)
 
 
+# Close code for a page whose session another connection of the same user resumed.
+RESUMED_ELSEWHERE_CLOSE = 4409
+# Resume fields are positions on the session's audio timeline, in ms; anything larger than
+# the longest session allows is not a position.
+_MAX_MS = 48 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class ResumeRequest:
+    """A page asking to carry on a session whose connection it lost (docs/protocol.md).
+
+    ``from_ms`` is where on the session's audio timeline the audio the page holds begins,
+    ``held_ms`` how much it holds (up to the live edge), ``dropped_ms`` how much it had to
+    drop past its bound, ``gap_ms`` how long ago the connection was lost; ``reason`` is
+    what the page saw ("connection_lost" or "server_restarting").
+    """
+
+    session_id: int
+    from_ms: int
+    held_ms: int
+    dropped_ms: int
+    gap_ms: int
+    reason: str
+
+
 @dataclass(frozen=True)
 class StartRequest:
     """A start message that has the right shape; not yet checked against the service."""
@@ -100,6 +129,7 @@ class StartRequest:
     target_language: str
     voice: str
     glossary_id: int | None
+    resume: ResumeRequest | None = None
 
 
 def error_event(code: str, message: str, *, fatal: bool) -> dict:
@@ -133,7 +163,27 @@ def parse_start(message: dict) -> StartRequest:
         isinstance(glossary, bool) or not isinstance(glossary, int) or glossary < 1
     ):
         raise Refusal("bad_request", GLOSSARY_UNAVAILABLE)
-    return StartRequest(source, target, voice, glossary)
+    return StartRequest(source, target, voice, glossary, parse_resume(message.get("resume")))
+
+
+def parse_resume(resume: object) -> ResumeRequest | None:
+    """The ``resume`` object of a start message, if any; a fatal Refusal if malformed."""
+    if resume is None:
+        return None
+    if not isinstance(resume, dict):
+        raise Refusal("bad_request", BAD_RESUME)
+    values = {}
+    for name in ("session_id", "from_ms", "held_ms", "dropped_ms", "gap_ms"):
+        value = resume.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_MS:
+            raise Refusal("bad_request", BAD_RESUME)
+        values[name] = value
+    if values["session_id"] < 1:
+        raise Refusal("bad_request", BAD_RESUME)
+    reason = resume.get("reason")
+    if reason not in ("connection_lost", "server_restarting"):
+        reason = "connection_lost"
+    return ResumeRequest(reason=reason, **values)
 
 
 def service_error_code(error: KrispError) -> str:

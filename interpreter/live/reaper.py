@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
@@ -63,7 +64,8 @@ def reap_stale_sessions(
     """Mark abandoned ``running`` sessions failed; returns the ids it marked (or would).
 
     ``ended_at`` becomes the last activity, not now, so the history shows how long the
-    session really ran rather than how long the server was down. Each row is updated
+    session really ran rather than how long the server was down; the page may still resume
+    the session until ``LIVE_RESUME_SECONDS`` after that activity. Each row is updated
     only if it is still ``running``, so a consumer that finishes its session at the same
     moment wins and nothing it wrote is overwritten. Utterances are never touched.
     """
@@ -80,6 +82,7 @@ def reap_stale_sessions(
             status=TranslationSession.Status.FAILED,
             error=RESTARTED,
             ended_at=last_activity,
+            resumable_until=last_activity + timedelta(seconds=settings.LIVE_RESUME_SECONDS),
         )
         if updated:
             reaped.append(pk)

@@ -6,8 +6,11 @@ bounded buffer; never waiting on the network); translated speech comes back from
 stream's reader straight to the page; text events come back through a second task, bounded
 by the stream's event queue; while it is live, one task per process (``checkpoints``) saves
 its audio counters, with every live session's, every few seconds. A stop, the length limit, a
-fatal refusal or a service failure ends the session; so does cancellation when the browser
-goes away, which still marks the row ended.
+fatal refusal or a service failure ends the session. A page that goes away ends it too, once
+the finals of the audio already sent are in, but resumable: a page that lost its connection
+may carry on the same saved session on a new one (``resume`` in its start), as a new
+segment, from where its saved finals end, with the audio it held meanwhile; a connection
+still carrying the session hands it over (docs/protocol.md, "Resuming a session").
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ import contextlib
 import enum
 import json
 import logging
+from datetime import timedelta
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Account
 from interpreter.models import TranslationSession
@@ -38,9 +43,9 @@ from krisp import (
     Translation,
 )
 
-from . import checkpoints, finals, protocol, store
+from . import checkpoints, finals, handover, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start
-from .protocol import Refusal, StartRequest, error_event
+from .protocol import Refusal, ResumeRequest, StartRequest, error_event
 from .reaper import areap_stale_sessions
 
 logger = logging.getLogger(__name__)
@@ -65,6 +70,12 @@ class LiveSession:
     TAIL_MAX_SECONDS = 8.0
     # How long a server that is stopping waits for a stopped session's tail.
     SHUTDOWN_SECONDS = 5.0
+    # Handing over to a connection that resumes the session: the tail, bounded tighter.
+    HANDOVER_TAIL_QUIET_SECONDS = 1.0
+    HANDOVER_TAIL_MAX_SECONDS = 4.0
+    # Catching up longer than this after a resume, the caught-up speech is skipped (its
+    # captions are shown): the meeting has moved on, and the page hears the live speaker.
+    CATCH_UP_SPEECH_MS = 5000
 
     def __init__(
         self, socket: AsyncWebsocketConsumer, user: AbstractBaseUser, account: Account
@@ -84,6 +95,21 @@ class LiveSession:
         self._last_event = 0.0
         self._reported: set[str] = set()
         self._page_gone = False
+        self.segment = 1
+        # Where the stream's audio begins on the session's audio timeline (ms), and up to
+        # where the audio is the page's held audio after a resume.
+        self._base_ms = 0
+        self._catch_up_until_ms: int | None = None
+        self._resumed_from = 0
+        self._caught_up: set[str] = set()
+        self._skip_speech = False
+        self._skipped_speech_bytes = 0
+        # How the live phase ends: resumable after a lost connection, or handed over.
+        self._resumable = False
+        self._handed_over = False
+        self._tail_quiet = self.TAIL_QUIET_SECONDS
+        self._tail_max = self.TAIL_MAX_SECONDS
+        self._handover: handover.HandoverListener | None = None
         # Read once: a settings lookup per frame was a measurable share of the frame's cost.
         self._max_frame_bytes: int = settings.LIVE_MAX_FRAME_BYTES
 
@@ -113,7 +139,19 @@ class LiveSession:
                 await self._send(refusal.event())
 
     async def close(self) -> None:
-        """The browser has gone: cancel the run and wait until the row is marked ended."""
+        """The browser has gone. A live session collects the finals of the audio it already
+        sent (the page may come back for them, resuming) and ends resumable; anything else
+        is cancelled. Returns once the row is marked ended."""
+        self._page_gone = True
+        if self.state is State.LIVE:
+            self._resumable = True
+            self._request_end(None)
+        if self.state is State.STOPPING and self._task is not None:
+            await asyncio.wait({self._task}, timeout=self._tail_max + 2)
+        await self._cancel()
+
+    async def _cancel(self) -> None:
+        """Cancel the run and wait until the row is marked ended."""
         task = self._task
         # Cancel until it is really over: a cancel can be lost in a library that caught it
         # (Python 3.11's wait_for, for one), and a lost cancel would leave a stream running
@@ -144,11 +182,12 @@ class LiveSession:
         )
         task = self._task
         if self.state is State.LIVE:
+            self._resumable = True
             self._request_end(refusal)
         if self.state is State.STOPPING and task is not None:
             await asyncio.wait({task}, timeout=self.SHUTDOWN_SECONDS)
         told = task is not None and task.done() and not task.cancelled()
-        await self.close()
+        await self._cancel()
         if task is not None and not told:
             await self._send(refusal.event())
         if not told:
@@ -168,7 +207,7 @@ class LiveSession:
             self._request_end(None)
         elif self.state is State.STARTING:
             # Nothing was recorded yet: give up on the start rather than wait for it.
-            await self.close()
+            await self._cancel()
             await self._say_goodbye()
         elif self.state is State.IDLE:
             self.state = State.ENDED
@@ -227,10 +266,19 @@ class LiveSession:
             # Runs on cancellation too (the browser left): the row must not stay running.
             self.state = State.ENDED
             await self._finish(status, error)
+        if self._handed_over:
+            # Another connection of this user resumed the session: a page still here (an
+            # old tab) is told, and no longer carries it.
+            await self._send(
+                error_event("resumed_elsewhere", protocol.RESUMED_ELSEWHERE, fatal=True)
+            )
+            await self._close_page(protocol.RESUMED_ELSEWHERE_CLOSE)
+            return
         await self._say_goodbye(close_code)
 
     async def _open_session(self, message: dict) -> SessionConfig:
-        """Check the start request and every limit, then create the session's row."""
+        """Check the start request and every limit, then create the session's row (or take
+        up the one the page resumes)."""
         try:
             request = protocol.parse_start(message)
             if not await note_start(self.user.pk):
@@ -239,32 +287,30 @@ class LiveSession:
             limit = settings.LIVE_MAX_SESSIONS_PER_USER
             # A row a crashed process left running must not count against the user.
             await areap_stale_sessions(user=self.user)
-            if await store.running_sessions(self.user) >= limit:
+            resuming = None
+            if request.resume is not None:
+                resuming = await store.resumable_session(self.user, self.account, request)
+            excluding = resuming.pk if resuming is not None else None
+            if await store.running_sessions(self.user, excluding) >= limit:
                 raise Refusal("busy", protocol.busy(limit), close_code=4429)
             problem = await store.account_quota_problem(self.account)
             if problem:
                 raise Refusal("quota", problem)
             await self._check_pair(request)
-            glossary, snapshot = None, {}
-            if request.glossary_id is not None:
-                glossary = await store.glossary_for(self.account, request)
-                if glossary is None:
-                    raise Refusal("bad_request", protocol.GLOSSARY_UNAVAILABLE)
-                snapshot = await store.glossary_snapshot(glossary)
-            # Shielded, so a browser leaving mid-insert can't orphan a running row:
-            # _finish waits for the row and ends it.
-            self._creating = asyncio.ensure_future(
-                store.create_session(self.user, self.account, request, glossary, snapshot)
-            )
-            self.session = await asyncio.shield(self._creating)
+            snapshot = None
+            if resuming is not None:
+                snapshot = await self._resume(resuming, request.resume)
+            if snapshot is None:
+                snapshot = await self._create(request)
         except Refusal:
             raise
         except Exception:
             logger.exception("Could not start a live session")
             raise Refusal("service_unavailable", protocol.INTERNAL_ERROR) from None
         logger.info(
-            "Live session %s started (%s → %s)",
+            "Live session %s %s (%s → %s)",
             self.session.pk,
+            "resumed" if self.segment > 1 else "started",
             request.source_language,
             request.target_language,
         )
@@ -279,6 +325,48 @@ class LiveSession:
             ),
             reference_id=str(self.session.pk),
         )
+
+    async def _create(self, request: StartRequest) -> dict:
+        """A new session's row; returns the glossary snapshot it is opened with."""
+        glossary, snapshot = None, {}
+        if request.glossary_id is not None:
+            glossary = await store.glossary_for(self.account, request)
+            if glossary is None:
+                raise Refusal("bad_request", protocol.GLOSSARY_UNAVAILABLE)
+            snapshot = await store.glossary_snapshot(glossary)
+        # Shielded, so a browser leaving mid-insert can't orphan a running row: _finish
+        # waits for the row and ends it.
+        self._creating = asyncio.ensure_future(
+            store.create_session(self.user, self.account, request, glossary, snapshot)
+        )
+        self.session = await asyncio.shield(self._creating)
+        return snapshot
+
+    async def _resume(self, session: TranslationSession, resume: ResumeRequest) -> dict | None:
+        """Carry ``session`` on as this connection's; its glossary snapshot, or None when it
+        can't be (then a new session starts). A connection still carrying it is asked to let
+        go first, so that its last finals are saved before this one decides where to start."""
+        released = True
+        if session.status == Status.RUNNING:
+            answer = await handover.take_over(session.pk)
+            window = timedelta(seconds=settings.LIVE_RESUME_SECONDS)
+            # Nobody answered: its worker is gone. Resumable only if it was alive lately.
+            released = answer is not None or await store.recently_active(session, window)
+        continued = await store.continue_session(session, resume, released)
+        if continued is None:
+            return None
+        self.session, saved_end = continued
+        self.segment = self.session.segments
+        self.audio_in = self.session.audio_in_seconds
+        self.audio_out = self.session.audio_out_seconds
+        live_edge = resume.from_ms + resume.held_ms
+        # Audio the saved finals cover is not heard again; the page drops it.
+        self._base_ms = min(max(resume.from_ms, saved_end), live_edge)
+        self._resumed_from = resume.from_ms
+        if live_edge > self._base_ms:
+            self._catch_up_until_ms = live_edge
+            self._skip_speech = live_edge - self._base_ms > self.CATCH_UP_SPEECH_MS
+        return self.session.glossary_snapshot
 
     @staticmethod
     async def _check_pair(request: StartRequest) -> None:
@@ -301,11 +389,19 @@ class LiveSession:
         loop = asyncio.get_running_loop()
         self._stream = stream
         self._pacer = AudioPacer()
+        catch_up = self._catch_up_until_ms
+        if catch_up is not None:
+            # The held audio may come faster than real time, as fast as the page sends it.
+            self._pacer.grant((catch_up - self._base_ms) / 1000)
         self._ending = loop.create_future()
         self.state = State.LIVE
-        await self._send({"type": "ready", "session_id": self.session.pk})
+        await self._send(self._ready_message())
+        if self.segment > 1:
+            await self._replay()
         events = asyncio.create_task(self._forward_events(stream), name="live-events")
         checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
+        self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
+        await self._handover.start()
         try:
             limit = settings.LIVE_MAX_SESSION_SECONDS
             done, _ = await asyncio.wait(
@@ -324,16 +420,68 @@ class LiveSession:
             await self._collect_tail(events)
         finally:
             checkpoints.untrack(self.session.pk)  # before _finish writes the final counters
+            await self._handover.stop()
+            self._handover = None  # it holds a method of this session: no cycle left behind
             events.cancel()
             await asyncio.gather(events, return_exceptions=True)
+
+    def _ready_message(self) -> dict:
+        ready = {
+            "type": "ready",
+            "session_id": self.session.pk,
+            "segment": self.segment,
+            "resumed": self.segment > 1,
+        }
+        if self.segment > 1:
+            held = (self._catch_up_until_ms or self._base_ms) - self._base_ms
+            ready.update(
+                resume_from_ms=self._base_ms,
+                catch_up_ms=held,
+                catch_up_rate=settings.LIVE_CATCH_UP_RATE,
+                catch_up_speech="skipped" if self._skip_speech else "played",
+            )
+        return ready
+
+    async def _replay(self) -> None:
+        """Send a resumed page the finals it may have missed: those saved after the point
+        its held audio starts from (it shows each utterance once, by its id)."""
+        for utterance in await store.finals_after(self.session, self._resumed_from):
+            common = {"utterance_id": utterance.utterance_id, "final": True, "caught_up": True}
+            await self._send(
+                {
+                    "type": "transcript",
+                    **common,
+                    "text": utterance.text,
+                    "start": utterance.started_at.isoformat(),
+                    "duration": utterance.duration_ms,
+                    "audio_start_ms": utterance.audio_start_ms,
+                    "audio_end_ms": utterance.audio_end_ms,
+                    "replayed": True,
+                }
+            )
+            if utterance.translation:
+                await self._send({"type": "translation", **common, "text": utterance.translation})
+
+    async def _hand_over(self) -> dict:
+        """Another connection resumes this session: stop taking audio, collect and save the
+        finals of what was sent (a tighter tail), and leave the row to it."""
+        self._handed_over = True
+        self._tail_quiet = self.HANDOVER_TAIL_QUIET_SECONDS
+        self._tail_max = self.HANDOVER_TAIL_MAX_SECONDS
+        if self.state is State.LIVE:
+            self._request_end(None)
+        task = self._task
+        if task is not None and task is not asyncio.current_task():
+            await asyncio.wait({task}, timeout=self._tail_max + 2)
+        return {"audio_in": self.audio_in, "audio_out": self.audio_out}
 
     async def _collect_tail(self, events: asyncio.Task) -> None:
         """Wait for finals of audio already sent: until the service is quiet, within a bound."""
         loop = asyncio.get_running_loop()
         self._last_event = loop.time()
-        deadline = self._last_event + self.TAIL_MAX_SECONDS
+        deadline = self._last_event + self._tail_max
         while not events.done():
-            wake = min(deadline, self._last_event + self.TAIL_QUIET_SECONDS)
+            wake = min(deadline, self._last_event + self._tail_quiet)
             if loop.time() >= wake:
                 return
             await asyncio.wait({events}, timeout=wake - loop.time())
@@ -344,35 +492,20 @@ class LiveSession:
         async for event in stream:
             self._last_event = loop.time()
             if isinstance(event, Transcript):
-                await self._send(
-                    {
-                        "type": "transcript",
-                        "utterance_id": event.utterance_id,
-                        "text": event.text,
-                        "final": event.final,
-                        "start": event.start.isoformat() if event.start else None,
-                        "duration": event.duration_ms,
-                    }
-                )
-                if event.final:
-                    finals.save_transcript(
-                        self.session.pk,
-                        event.utterance_id,
-                        event.text,
-                        event.start,
-                        event.duration_ms,
-                    )
+                await self._on_transcript(event)
             elif isinstance(event, Translation):
-                await self._send(
-                    {
-                        "type": "translation",
-                        "utterance_id": event.utterance_id,
-                        "text": event.text,
-                        "final": event.final,
-                    }
-                )
+                uid = self._utterance_id(event.utterance_id)
+                message = {
+                    "type": "translation",
+                    "utterance_id": uid,
+                    "text": event.text,
+                    "final": event.final,
+                }
+                if uid in self._caught_up:
+                    message["caught_up"] = True
+                await self._send(message)
                 if event.final:
-                    finals.save_translation(self.session.pk, event.utterance_id, event.text)
+                    finals.save_translation(self.session.pk, uid, event.text)
             elif isinstance(event, Reconnecting):
                 await self._send(_status("reconnecting", _reconnecting(event)))
             elif isinstance(event, Reconnected):
@@ -381,10 +514,54 @@ class LiveSession:
                 code = protocol.service_error_code(event.error)
                 await self._send(error_event(code, event.error.user_message, fatal=False))
 
+    def _utterance_id(self, service_id: str) -> str:
+        """The id an utterance is saved and shown under: the service's own in the first
+        segment; later segments' services number theirs afresh, so they are prefixed."""
+        return service_id if self.segment == 1 else f"{self.segment}:{service_id}"
+
+    async def _on_transcript(self, event: Transcript) -> None:
+        uid = self._utterance_id(event.utterance_id)
+        message = {
+            "type": "transcript",
+            "utterance_id": uid,
+            "text": event.text,
+            "final": event.final,
+            "start": event.start.isoformat() if event.start else None,
+            "duration": event.duration_ms,
+        }
+        audio_range = None
+        if event.offset_ms is not None:
+            start = self._base_ms + event.offset_ms
+            audio_range = (start, start + event.duration_ms)
+            message["audio_start_ms"], message["audio_end_ms"] = audio_range
+            # An utterance starting within a frame of the live edge is live: the service's
+            # timestamps come in whole milliseconds.
+            if self._catch_up_until_ms is not None and start < self._catch_up_until_ms - 20:
+                self._caught_up.add(uid)
+            elif self._catch_up_until_ms is not None:
+                await self._caught_up_now()
+        if uid in self._caught_up:
+            message["caught_up"] = True
+        await self._send(message)
+        if event.final:
+            finals.save_transcript(
+                self.session.pk, uid, event.text, event.start, event.duration_ms, audio_range
+            )
+
+    async def _caught_up_now(self) -> None:
+        """The first utterance of live audio after a resume: the held audio is done."""
+        self._catch_up_until_ms = None
+        self._skip_speech = False
+        skipped = round(self._skipped_speech_bytes / BYTES_PER_SECOND, 1)
+        await self._send({"type": "caught_up", "speech_skipped_seconds": skipped})
+
     async def _forward_audio(self, pcm: bytes) -> None:
         """Translated speech, from the stream's reader to the page as each frame arrives."""
         self._last_event = asyncio.get_running_loop().time()
         self.audio_out += len(pcm) / BYTES_PER_SECOND
+        if self._skip_speech:
+            self._skipped_speech_bytes += len(pcm)
+            return
         await self._to_page(bytes_data=pcm)
 
     async def _finish(self, status: str, error: str) -> None:
@@ -398,10 +575,21 @@ class LiveSession:
         await asyncio.shield(self._end_row(status, error))
 
     async def _end_row(self, status: str, error: str) -> None:
-        if not await finals.written(self.session.pk):
+        all_saved = await finals.written(self.session.pk)
+        if self._handed_over:
+            # The connection that resumed the session carries the row on.
+            await store.save_counters(self.session, self.audio_in, self.audio_out)
+            logger.info("Live session %s handed over to a resuming connection", self.session.pk)
+            return
+        if not all_saved:
             status, error = Status.FAILED, protocol.NOT_ALL_SAVED
+        resumable_until = None
+        if self._resumable and all_saved:
+            resumable_until = timezone.now() + timedelta(seconds=settings.LIVE_RESUME_SECONDS)
         try:
-            await store.finish_session(self.session, status, error, self.audio_in, self.audio_out)
+            await store.finish_session(
+                self.session, status, error, self.audio_in, self.audio_out, resumable_until
+            )
         except Exception:
             logger.exception("Could not mark live session %s ended", self.session.pk)
             return

@@ -6,21 +6,28 @@ batches them so that captions never wait for the database.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.middleware import current_account_for
 from accounts.models import Account
 from glossaries.models import Glossary
-from interpreter.models import TranslationSession
+from interpreter.models import TranslationSession, Utterance
 from interpreter.quota import quota_problem
 
-from .protocol import StartRequest
+from .protocol import ResumeRequest, StartRequest
+
+Status = TranslationSession.Status
+# Finals sent again to a page that resumes (those it may have missed): at most this many.
+REPLAY_LIMIT = 200
 
 # A row still "running" after the longest session allows (plus this) was left behind by
 # a crashed worker; it must not count against the user's concurrent sessions forever.
@@ -34,10 +41,103 @@ def account_for_scope(scope: dict) -> Account | None:
 
 
 @database_sync_to_async
-def running_sessions(user: AbstractBaseUser) -> int:
-    """How many of ``user``'s sessions are live right now."""
+def running_sessions(user: AbstractBaseUser, excluding: int | None = None) -> int:
+    """How many of ``user``'s sessions are live right now (leaving out ``excluding``, the
+    one being resumed)."""
     oldest = timezone.now() - timedelta(seconds=settings.LIVE_MAX_SESSION_SECONDS) - STALE_GRACE
-    return TranslationSession.objects.running().filter(user=user, started_at__gte=oldest).count()
+    running = TranslationSession.objects.running().filter(user=user, started_at__gte=oldest)
+    return running.exclude(pk=excluding).count()
+
+
+@database_sync_to_async
+def resumable_session(
+    user: AbstractBaseUser, account: Account, request: StartRequest
+) -> TranslationSession | None:
+    """The session ``request`` asks to resume, if this user may: their own, in this account,
+    for the same languages and voice, and either still running (its connection may be
+    half-open, or its worker gone) or ended by a lost connection within the resume window."""
+    resume = request.resume
+    session = TranslationSession.objects.filter(
+        pk=resume.session_id,
+        user=user,
+        account=account,
+        source_language=request.source_language,
+        target_language=request.target_language,
+        voice=request.voice,
+    ).first()
+    if session is None:
+        return None
+    if session.status == Status.RUNNING:
+        return session
+    resumable_until = session.resumable_until
+    return session if resumable_until is not None and resumable_until >= timezone.now() else None
+
+
+@database_sync_to_async
+def recently_active(session: TranslationSession, within: timedelta) -> bool:
+    """True when a running row shows life within ``within``: its start or a final."""
+    last = (
+        TranslationSession.objects.filter(pk=session.pk)
+        .annotate(
+            last=Greatest("started_at", Coalesce(Max("utterances__updated_at"), "started_at"))
+        )
+        .values_list("last", flat=True)
+        .first()
+    )
+    return last is not None and last >= timezone.now() - within
+
+
+@database_sync_to_async
+def continue_session(
+    session: TranslationSession, resume: ResumeRequest, released: bool
+) -> tuple[TranslationSession, int] | None:
+    """Make ``session`` running again for a new connection: one more segment, the gap
+    recorded. Returns the row and where its saved finals end on the audio timeline (ms), or
+    None if it can no longer be resumed (another connection or the window got there first).
+    ``released``: the connection that carried it has let go (or none answered)."""
+    now = timezone.now()
+    with transaction.atomic():
+        row = TranslationSession.objects.select_for_update().filter(pk=session.pk).first()
+        if row is None:
+            return None
+        ended_recently = row.resumable_until is not None and row.resumable_until >= now
+        if not (ended_recently or (row.status == Status.RUNNING and released)):
+            return None
+        saved_end = row.utterances.aggregate(end=Max("audio_end_ms"))["end"] or 0
+        page_lost = max(0, resume.from_ms - saved_end)  # audio nobody kept
+        gap_ms = min(resume.gap_ms, settings.LIVE_RESUME_SECONDS * 1000)
+        lost_at = now - timedelta(milliseconds=gap_ms)
+        row.gaps = [
+            *row.gaps,
+            {
+                "lost_at": lost_at.isoformat(),
+                "resumed_at": now.isoformat(),
+                "seconds": round((now - lost_at).total_seconds(), 1),
+                "held_seconds": round(resume.held_ms / 1000, 1),
+                "dropped_seconds": round((resume.dropped_ms + page_lost) / 1000, 1),
+                "reason": resume.reason,
+            },
+        ]
+        row.status = Status.RUNNING
+        row.error = ""
+        row.ended_at = None
+        row.resumable_until = None
+        row.segments += 1
+        row.save(
+            update_fields=["gaps", "status", "error", "ended_at", "resumable_until", "segments"]
+        )
+    return row, saved_end
+
+
+@database_sync_to_async
+def finals_after(session: TranslationSession, position_ms: int) -> list[Utterance]:
+    """Saved finals that end after ``position_ms`` on the audio timeline, oldest first: what
+    a resuming page may not have seen."""
+    return list(
+        session.utterances.filter(audio_end_ms__gt=position_ms).order_by("audio_start_ms", "pk")[
+            :REPLAY_LIMIT
+        ]
+    )
 
 
 account_quota_problem = database_sync_to_async(quota_problem)
@@ -82,13 +182,34 @@ def create_session(
 
 @database_sync_to_async
 def finish_session(
-    session: TranslationSession, status: str, error: str, audio_in: float, audio_out: float
+    session: TranslationSession,
+    status: str,
+    error: str,
+    audio_in: float,
+    audio_out: float,
+    resumable_until: datetime | None = None,
 ) -> None:
     session.status = status
     session.error = error
     session.ended_at = timezone.now()
     session.audio_in_seconds = audio_in
     session.audio_out_seconds = audio_out
+    session.resumable_until = resumable_until
     session.save(
-        update_fields=["status", "error", "ended_at", "audio_in_seconds", "audio_out_seconds"]
+        update_fields=[
+            "status",
+            "error",
+            "ended_at",
+            "audio_in_seconds",
+            "audio_out_seconds",
+            "resumable_until",
+        ]
+    )
+
+
+@database_sync_to_async
+def save_counters(session: TranslationSession, audio_in: float, audio_out: float) -> None:
+    """A connection that let go of a session leaves its counters for the next one."""
+    TranslationSession.objects.filter(pk=session.pk).update(
+        audio_in_seconds=audio_in, audio_out_seconds=audio_out
     )

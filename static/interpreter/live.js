@@ -10,6 +10,7 @@ import { canCaptureTabAudio } from "./capabilities.js";
 import { CaptionBoard } from "./captions.js";
 import { UserFacingError, openMicrophone, openTabCapture, startCapture, stopCapture, stopStream } from "./capture.js";
 import { fillSelect, loadVolume, refreshDevices, saveVolume } from "./devices.js";
+import { HeldAudio } from "./held-audio.js";
 import { chooseTarget, offeredTargets } from "./language-pairs.js";
 import { STATE_TEXT, StatusLine, formatElapsed } from "./page-status.js";
 import { Playback, outputMode, workletUrl } from "./playback.js";
@@ -22,6 +23,8 @@ const FRAME_BYTES = Number(config.limits?.frame_bytes) || 640;
 const FRAME_SAMPLES = FRAME_BYTES / 2;
 const MAX_BUFFERED_BYTES = 16000 * 2; // ~1 s of audio waiting in the socket
 const MAX_SESSION_SECONDS = Number(config.limits?.max_session_seconds) || 0;
+// Audio held while the connection is down (the server's LIVE_HOLD_SECONDS).
+const HOLD_MS = (Number(config.limits?.hold_seconds) || 30) * 1000;
 const END_WAIT_MS = 10000;
 // A live session's server going away is resumed; while resuming, so are the refusals that
 // pass (the old session not yet ended on the server, the engine itself restarting).
@@ -100,6 +103,10 @@ const stats = {
   contextSampleRate: 0,
   level: 0,
   sessionId: null,
+  segment: 0,
+  heldMs: 0,
+  droppedMs: 0,
+  catchingUp: false,
 };
 window.interpreterStats = stats;
 
@@ -199,12 +206,16 @@ class LiveSession {
     this.finished = false; // torn down
     this.ended = false;
     this.fatal = false;
-    this.connection = 0; // sockets opened so far
     this.wasLive = false; // some connection reached ready
     this.resuming = false; // this connection is over; a new one will carry on
     this.resumeTries = 0; // since the last ready
     this.resumeTimer = 0;
     this.lossNotice = ""; // what the server said as it went away
+    this.lossReason = "connection_lost";
+    this.lostAt = 0; // performance.now() when the connection was lost
+    this.sessionId = null; // the saved session this page carries (the same across resumes)
+    this.held = new HeldAudio({ frameMs: (FRAME_SAMPLES / 16000) * 1000, maxMs: HOLD_MS });
+    this.catchUpRate = 1;
     this.startedAt = 0;
     this.timer = 0;
     this.endTimer = 0;
@@ -291,18 +302,27 @@ class LiveSession {
       return;
     }
     this.ws = ws;
-    this.connection += 1;
     ws.binaryType = "arraybuffer";
     if (!this.wasLive) setState("connecting", "Connecting…");
     ws.addEventListener("open", () => {
       if (this.finished || this.ws !== ws) return;
-      ws.send(JSON.stringify({
+      const start = {
         type: "start",
         source_language: this.settings.sourceLanguage,
         target_language: this.settings.targetLanguage,
         voice: this.settings.voice,
         glossary: this.settings.glossary,
-      }));
+      };
+      if (this.wasLive && this.sessionId !== null) {
+        // Carry on the same saved session, with the audio held meanwhile.
+        start.resume = {
+          session_id: this.sessionId,
+          ...this.held.resumeRequest(),
+          gap_ms: Math.round(performance.now() - this.lostAt),
+          reason: this.lossReason,
+        };
+      }
+      ws.send(JSON.stringify(start));
     });
     ws.addEventListener("message", (event) => {
       if (this.ws === ws) this.onSocketMessage(event);
@@ -328,10 +348,16 @@ class LiveSession {
         this.onReady(message);
         break;
       case "transcript":
-        board.transcript(`${this.connection}:${message.utterance_id}`, message);
+        // Utterance ids are the session's own (unique across its resumes), so a final the
+        // server sends again after a resume replaces the one shown, never doubles it.
+        board.transcript(`${stats.sessionId}:${message.utterance_id}`, message);
+        if (message.final) this.held.confirm(message.audio_end_ms);
         break;
       case "translation":
-        board.translation(`${this.connection}:${message.utterance_id}`, message);
+        board.translation(`${stats.sessionId}:${message.utterance_id}`, message);
+        break;
+      case "caught_up":
+        this.onCaughtUp(message);
         break;
       case "error":
         this.onServerError(message);
@@ -361,19 +387,76 @@ class LiveSession {
     if (this.ready) return;
     this.ready = true;
     stats.sessionId = Number.isFinite(message.session_id) ? message.session_id : null;
+    stats.segment = Number(message.segment) || 1;
     if (this.wasLive) {
-      // A resumed session: the elapsed time and the captions carry on.
+      // The elapsed time and the captions carry on.
       this.resumeTries = 0;
       clearAlert();
-      notice("Reconnected. Interpreting goes on in a new session; what was said during the gap was not interpreted.");
+      if (message.resumed) this.catchUp(message);
+      else {
+        const lost = this.held.unsentMs;
+        this.held.clear();
+        notice(`Reconnected in a new session${lost ? `; the ${seconds(lost)} said while the connection was down could not be interpreted` : ""}.`);
+      }
     } else {
       this.wasLive = true;
+      this.sessionId = stats.sessionId;
       this.startedAt = performance.now();
       ui.elapsed.textContent = formatElapsed(0);
       this.timer = window.setInterval(() => this.tick(), 1000);
     }
     setState("live", STATE_TEXT.live);
     setToggle("stop");
+  }
+
+  /** A resumed session: send what the server has no final for, faster than real time. */
+  catchUp(message) {
+    this.held.rewind(Number(message.resume_from_ms) || 0);
+    this.catchUpRate = Math.max(1, Number(message.catch_up_rate) || 1);
+    const held = this.held.unsentMs;
+    const dropped = this.droppedNotice();
+    stats.catchingUp = held > 0;
+    if (held > 0) {
+      const speech = message.catch_up_speech === "skipped"
+        ? " Its translated speech is skipped; the captions show it."
+        : "";
+      notice(`Reconnected. Catching up on the ${seconds(held)} said while the connection was down…${speech}${dropped}`);
+    } else {
+      notice(`Reconnected.${dropped}`);
+    }
+    this.sendHeld();
+  }
+
+  droppedNotice() {
+    const dropped = this.held.droppedMs;
+    stats.droppedMs += dropped;
+    return dropped ? ` The oldest ${seconds(dropped)} could not be kept (the page holds at most ${seconds(HOLD_MS)}).` : "";
+  }
+
+  onCaughtUp(message) {
+    const skipped = Number(message.speech_skipped_seconds) || 0;
+    notice(skipped > 0
+      ? `Caught up. The translated speech of ${skipped.toFixed(1)} s said during the gap was skipped; its captions are marked "caught up".`
+      : "Caught up.");
+  }
+
+  /** Send held frames, a few per captured frame (the server's catch-up rate), while the
+   * socket keeps up. */
+  sendHeld() {
+    const ws = this.ws;
+    if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN) return;
+    for (let n = 0; n < this.catchUpRate; n++) {
+      const next = this.held.nextUnsent();
+      if (!next) {
+        stats.catchingUp = false;
+        break;
+      }
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) break;
+      ws.send(next.buffer);
+      next.sent = true;
+      stats.framesSent += 1;
+    }
+    stats.heldMs = this.held.heldMs;
   }
 
   tick() {
@@ -465,7 +548,11 @@ class LiveSession {
       this.finish({ drain: false });
       return;
     }
-    if (this.resumeTries === 0) notice(this.lossNotice || "The connection to the interpreter was lost. Reconnecting…");
+    if (this.resumeTries === 0) {
+      notice(this.lossNotice || "The connection to the interpreter was lost. Reconnecting… What is said meanwhile is kept and interpreted once it is back.");
+      this.lostAt = performance.now();
+      this.lossReason = this.lossNotice ? "server_restarting" : "connection_lost";
+    }
     this.lossNotice = "";
     this.resumeTries += 1;
     setState("reconnecting", "Reconnecting…");
@@ -476,11 +563,21 @@ class LiveSession {
 
   onCaptureFrame(data) {
     this.latestLevel = Math.max(this.latestLevel * 0.8, data.rms || 0);
-    if (!this.ready || this.stopping || this.fatal || this.finished) return;
-    const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!this.wasLive || this.stopping || this.fatal || this.finished) return;
     const buffer = data.buffer;
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength !== FRAME_BYTES) return;
+    const ws = this.ws;
+    if (!this.ready || !ws || ws.readyState !== WebSocket.OPEN || this.held.nextUnsent()) {
+      // The connection is down (or still catching up): keep the frame, in order.
+      const dropped = this.held.droppedMs;
+      this.held.add(buffer, false);
+      stats.heldMs = this.held.heldMs;
+      if (this.held.droppedMs > dropped && this.held.droppedMs % 5000 < 20) {
+        notice(`The connection has been down for a while; the oldest audio is being dropped (${seconds(this.held.droppedMs)} so far).`);
+      }
+      this.sendHeld();
+      return;
+    }
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       stats.framesDropped += 1;
       if (stats.framesDropped === 1 || stats.framesDropped % 50 === 0) {
@@ -489,6 +586,8 @@ class LiveSession {
       return;
     }
     ws.send(buffer);
+    this.held.add(buffer, true);
+    stats.heldMs = this.held.heldMs;
     stats.framesSent += 1;
   }
 
@@ -590,6 +689,11 @@ class LiveSession {
     setRunningControls(false);
     setToggle("start");
   }
+}
+
+function seconds(ms) {
+  const s = ms / 1000;
+  return s >= 10 ? `${Math.round(s)} s` : `${s.toFixed(1)} s`;
 }
 
 function showHistoryLink(url) {

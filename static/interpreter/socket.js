@@ -1,8 +1,10 @@
 // What every live page's WebSocket has in common: its URL on this origin, reading the
 // server's JSON messages, and how long to wait before each try to reconnect.
 
-// After a connection is lost the page tries again after each of these pauses, then gives up.
-export const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+// After a connection is lost the page tries again after each of these pauses (about a
+// minute in all), then gives up. They stay short while the page can still hold all that is
+// said meanwhile (30 s), so a page is live again soon after the network is.
+export const RECONNECT_DELAYS_MS = [1000, 2000, 3000, 4000, 5000, 5000, 5000, 5000, 10000, 15000];
 
 /** ws: or wss: (as the page) URL of `path` on this origin. */
 export function socketUrl(path) {

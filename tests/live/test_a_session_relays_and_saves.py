@@ -24,7 +24,7 @@ async def test_ready_comes_after_connecting_with_the_new_sessions_id(
     ready = await browser.next()
 
     session = await TranslationSession.objects.aget(user=alice)
-    assert ready == {"type": "ready", "session_id": session.pk}
+    assert ready == {"type": "ready", "session_id": session.pk, "segment": 1, "resumed": False}
     assert session.status == TranslationSession.Status.RUNNING
     assert session.backend == settings.VOICE_BACKEND
     assert (session.source_language, session.target_language, session.voice) == (

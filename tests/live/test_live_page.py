@@ -68,7 +68,11 @@ async def test_the_page_carries_everything_live_js_needs(fake, alice_client, alp
         "glossaries": [],
         "backend": settings.VOICE_BACKEND,
         "history_url": "/history/",
-        "limits": {"max_session_seconds": settings.LIVE_MAX_SESSION_SECONDS, "frame_bytes": 640},
+        "limits": {
+            "max_session_seconds": settings.LIVE_MAX_SESSION_SECONDS,
+            "frame_bytes": 640,
+            "hold_seconds": settings.LIVE_HOLD_SECONDS,
+        },
         "error": "",
     }
 

@@ -35,6 +35,7 @@ async def test_leaving_mid_session_ends_it_and_keeps_every_final(fake, open_brow
         "live-session",
         "live-events",
         "live-checkpoints",
+        "live-handover",
         "krisp-reader",
         "krisp-sender",
     }

@@ -26,8 +26,9 @@ NOUNS = {"n", "np"}
 _UNIT = re.compile(r"\^((?:[^$\\]|\\.)*)\$")
 _UNESCAPED_SLASH = re.compile(r"(?<!\\)/")
 _LEMMA_TAGS = re.compile(r"((?:[^<\\]|\\.)*)((?:<[^>]*>)*)")
-# A word (letters only), the blank after it, and the superblank holding a term.
-_WORD_BEFORE_TERM = re.compile(r"(?<![\w\\\]])([^\W\d_]+)(\s+)\[((?:[^\]\\]|\\.)*)\]")
+# Up to three words (letters only) each followed by a blank, then a superblank's term.
+_WORDS_BEFORE_TERM = re.compile(r"(?<![\w\\\]])((?:[^\W\d_]+\s+){1,3})\[((?:[^\]\\]|\\.)*)\]")
+_WORD = re.compile(r"([^\W\d_]+)(\s+)")
 
 
 @dataclass(frozen=True)
@@ -111,35 +112,54 @@ class Morphology:
         return None, None
 
     def agree(self, stream: str) -> str:
-        """``stream`` (a translation in Apertium's format) with each determiner right
-        before a superblank term made to agree with the term."""
-        return _WORD_BEFORE_TERM.sub(self._agree_one, stream)
+        """``stream`` (a translation in Apertium's format) with the determiner before
+        each superblank term, and any adjectives between them, agreeing with the term."""
+        return _WORDS_BEFORE_TERM.sub(self._agree_one, stream)
 
     def _agree_one(self, match: re.Match) -> str:
-        word, _, term = match.groups()
+        run, term = match.groups()
+        unchanged = match.group(0)
         gender, number = self.agreement(term)
         if gender is None and number is None:
-            return match.group(0)
+            return unchanged
+        words = _WORD.findall(run)
+        # Back from the term over adjectives to a determiner: "el nuevo [temporada]".
+        agreeing: list[Reading] = []
+        first = len(words)
+        while first > 0:
+            first -= 1
+            determiner = self._reading(words[first][0], "det")
+            if determiner is not None:
+                agreeing.insert(0, determiner)
+                break
+            adjective = self._reading(words[first][0], "adj")
+            if adjective is None:
+                return unchanged
+            agreeing.insert(0, adjective)
+        else:
+            return unchanged
+        units = [_agreeing(part, gender, number).unit() for r in agreeing for part in r]
+        generated = self._generate(" ".join(units) + " " + term).strip()
+        if "#" in generated or not generated.endswith(term):
+            return unchanged
+        kept = "".join(word + blank for word, blank in words[:first])
+        agreed = generated[: -len(term)]
+        if words[first][0][:1].isupper():
+            agreed = agreed[:1].upper() + agreed[1:]
+        return f"{kept}{agreed}[{term}]"
+
+    def _reading(self, word: str, kind: str) -> Reading | None:
+        """The first reading of ``word`` (one lexical unit) that has a ``kind`` part."""
         units = self._analyse(word)
         if len(units) != 1:
-            return match.group(0)
-        determiners = [r for r in units[0] if any(p.tags[:1] == ("det",) for p in r)]
-        if not determiners:
-            return match.group(0)
-        agreed = tuple(_agreeing(part, gender, number) for part in determiners[0])
-        generated = self._generate(" ".join(p.unit() for p in agreed) + " " + term).strip()
-        if "#" in generated or not generated.endswith(term):
-            return match.group(0)
-        article = generated[: -len(term)]
-        if word[:1].isupper():
-            article = article[:1].upper() + article[1:]
-        return f"{article}[{term}]"
+            return None
+        return next((r for r in units[0] if any(p.tags[:1] == (kind,) for p in r)), None)
 
 
 def _agreeing(part: Part, gender: str | None, number: str | None) -> Part:
-    """``part`` with its gender and number tags replaced, when it is a determiner that
-    varies in them (``su<det><pos><mf><sg>`` keeps its ``mf``)."""
-    if part.tags[:1] != ("det",):
+    """``part`` with its gender and number tags replaced, when it is a determiner or an
+    adjective that varies in them (``su<det><pos><mf><sg>`` keeps its ``mf``)."""
+    if part.tags[:1] not in (("det",), ("adj",)):
         return part
     tags = []
     for tag in part.tags:

@@ -160,6 +160,7 @@ class Pipeline:
         self.last_used = time.monotonic()
         self.starts = 0  # chains started, the first one included
         self.failures = 0  # requests that met a dead or stalled chain
+        self._started_at: float | None = None  # until the new chain's first answer
 
     @property
     def running(self) -> bool:
@@ -186,6 +187,7 @@ class Pipeline:
                 for attempt in (1, 2):
                     try:
                         answer = self._running().roundtrip(payload, self.timeout)
+                        self._log_first_answer()
                         return answer.decode("utf-8", errors="replace").strip("\n")
                     except (OSError, PipelineError) as exc:
                         self.failures += 1
@@ -225,7 +227,18 @@ class Pipeline:
             except (OSError, subprocess.SubprocessError, ValueError) as exc:
                 raise PipelineError(f"{self.name} could not start: {exc}") from None
             self.starts += 1
+            self._started_at = time.monotonic()
         return self._chain
+
+    def _log_first_answer(self) -> None:
+        if self._started_at is not None:
+            logger.info(
+                "%s started: %d programs, first answer after %.0f ms",
+                self.name,
+                len(self.pids),
+                (time.monotonic() - self._started_at) * 1000,
+            )
+            self._started_at = None
 
     def _stop(self) -> None:
         chain, self._chain = self._chain, None

@@ -241,9 +241,9 @@ class Pipeline:
             self._started_at = None
 
     def _stop(self) -> None:
-        chain, self._chain = self._chain, None
-        if chain is not None:
-            chain.stop()
+        if self._chain is not None:
+            self._chain.stop()
+            self._chain = None  # only now: ``running`` stays true until it has stopped
 
 
 class PipelinePool:

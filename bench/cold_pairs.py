@@ -41,6 +41,7 @@ def first_and_warm(route, dictionary, rounds: int) -> tuple[list[float], float]:
     cold, warm = [], []
     for _ in range(rounds):
         translator = Translator([route], PipelinePool(idle_seconds=0))
+        translator.preload(())  # what localvt does at start-up: read the mode files
         try:
             started = time.perf_counter()
             translator.translate(text, route.source, route.target, dictionary)

@@ -5,25 +5,29 @@ measured by its own RSS, and summing RSS over the tree counts every shared libra
 file mapping once per process. PSS (proportional set size) shares those pages among the
 processes that map them, so the tree's PSS is what the machine pays for it.
 
-Run alone it measures a running process, or with no PID an idle ``python -m localvt``
-started for the purpose (``make bench`` runs it so):
+Run alone it measures a running process, or, with no PID, a ``python -m localvt`` of
+its own: idle after start-up, at its peak while ``--sessions`` sessions stream real speech
+at once (English to Spanish, one pair), and idle again once its pipelines have stopped.
 
-    .venv/bin/python bench/process_tree.py [PID]
+    .venv/bin/python bench/process_tree.py [PID] [--sessions 6] [--idle-seconds 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 
 import psutil
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import machine
 
 MIB = 2**20
 
@@ -94,32 +98,64 @@ class PeakSampler:
             self.peak = with_pss
 
 
-def idle_localvt() -> TreeMemory:
-    """Start ``python -m localvt``, wait until it serves, measure it idle, stop it."""
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+async def localvt_life(sessions: int, idle_seconds: float) -> None:
+    """Start ``python -m localvt``; print its tree idle, at its peak while ``sessions``
+    stream the LibriVox sentences (English to Spanish) at once, and once its pipelines
+    have been idle for ``idle_seconds``; stop it."""
+    from bench.localvt import load_clips, run_level
+    from krisp import KrispClient
     from tests.ports import free_port
 
     port = free_port()
-    env = dict(os.environ, LOCALVT_LOG_LEVEL="WARNING")
-    server = subprocess.Popen([sys.executable, "-m", "localvt", "--port", str(port)], env=env)
+    env = dict(
+        os.environ,
+        LOCALVT_LOG_LEVEL="WARNING",
+        LOCALVT_MAX_SESSIONS=str(sessions),
+        LOCALVT_PIPELINE_IDLE_SECONDS=str(idle_seconds),
+    )
+    server = subprocess.Popen(  # noqa: ASYNC220 (started once, before any session runs)
+        [sys.executable, "-m", "localvt", "--port", str(port)], env=env
+    )
     try:
+        client = KrispClient(
+            "localvt-dev-key",
+            api_base=f"http://127.0.0.1:{port}/v2/sdk",
+            ws_url=f"ws://127.0.0.1:{port}/vt",
+        )
         for _ in range(240):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
+                await client.languages()
                 break
-            except OSError:
-                time.sleep(0.5)
-        return measure(server.pid)
+            except Exception:
+                await asyncio.sleep(0.5)
+        report("idle after start-up", measure(server.pid))
+        with PeakSampler(server.pid) as load:
+            results = await run_level(client, load_clips(), sessions)
+        translated = sum(len(r.translation_latency) for r in results)
+        report(f"peak with {sessions} sessions ({translated} sentences translated)", load.peak)
+        await asyncio.sleep(idle_seconds * 1.5 + 1)
+        report(f"idle again, {idle_seconds:g} s after the last sentence", measure(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
+def report(label: str, tree: TreeMemory) -> None:
+    print(f"{label}: {tree.summary()}")
+    print("  " + ", ".join(f"{count} {name}" for name, count in tree.names), flush=True)
+
+
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pid", type=int, nargs="?", help="default: an idle localvt")
-    pid = parser.parse_args().pid
-    tree = measure(pid) if pid else idle_localvt()
-    print(("" if pid else "idle localvt: ") + tree.summary())
-    for name, count in tree.names:
-        print(f"  {count:3d} {name}")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("pid", type=int, nargs="?", help="measure this process and stop")
+    parser.add_argument("--sessions", type=int, default=6)
+    parser.add_argument("--idle-seconds", type=float, default=20.0)
+    arguments = parser.parse_args()
+    if arguments.pid:
+        report(f"process {arguments.pid}", measure(arguments.pid))
+    else:
+        print(machine())
+        asyncio.run(localvt_life(arguments.sessions, arguments.idle_seconds))
+        print(machine())

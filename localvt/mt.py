@@ -120,8 +120,13 @@ class Translator:
         return self.pool.get(mode, functools.partial(mode_stages, MODES_DIR / f"{mode}.mode"))
 
     def preload(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """Start the pipelines of ``pairs`` now, wait until they answer, and keep them
-        running however long they stay idle."""
+        """Read every offered mode file (``apertium-wblank-mode``, a few ms each, so no
+        first sentence waits for it); start the pipelines of ``pairs`` now, wait until
+        they answer, and keep them running however long they stay idle."""
+        for route in self.routes.values():
+            for mode in route.modes:
+                mode_stages(MODES_DIR / f"{mode}.mode")
+            self.morphology(route.modes[-1])
         modes = list(dict.fromkeys(mode for pair in pairs for mode in self.routes[pair].modes))
         self.pool.keep(modes)
         for mode in modes:

@@ -3,12 +3,18 @@ own morphology.
 
 A dictionary term goes through Apertium as a superblank (``[temporada]``), which every
 stage copies untouched, so no rule sees it: the article before it comes out as if for
-nothing, in the rules' default ("the season" → "el [temporada]"). After translation the
-term is looked up with the target language's analyser (the reverse mode's, from the same
-Apertium package), and the determiner right before it is generated again by the pair's own
-generator and post-generator, with the term's gender and number and followed by the term,
-so contractions and elision come out as the language writes them ("de la temporada",
-"l'avion"). A term the analyser doesn't know, or whose gender or number it can't settle,
+nothing, in the rules' default ("the season" → "el [temporada]"). So the last mode of a
+route runs in two halves (:mod:`localvt.mt`), and between them, where the sentence is
+lexical units with their tags (``^el<det><def><m><sg>$ [temporada]``), the term is looked
+up with the target language's analyser (the reverse mode's, from the same Apertium
+package) and the determiner before it, with any adjectives between, takes the term's
+gender and number. The pair's own generator and post-generator then write them, so
+contractions come out as the language writes them ("de la temporada", "del hogar").
+
+For elision ("l'avion"), the post-generator has to see the word after the article, so the
+term after an agreeing determiner goes to the generator as plain text, not a superblank;
+the caller checks that the term came out as written and otherwise generates again with the
+superblank. A term the analyser doesn't know, or whose gender or number it can't settle,
 leaves the sentence as translated; so does a word before it that is no determiner.
 """
 
@@ -26,9 +32,9 @@ NOUNS = {"n", "np"}
 _UNIT = re.compile(r"\^((?:[^$\\]|\\.)*)\$")
 _UNESCAPED_SLASH = re.compile(r"(?<!\\)/")
 _LEMMA_TAGS = re.compile(r"((?:[^<\\]|\\.)*)((?:<[^>]*>)*)")
-# Up to three words (letters only) each followed by a blank, then a superblank's term.
-_WORDS_BEFORE_TERM = re.compile(r"(?<![\w\\\]])((?:[^\W\d_]+\s+){1,3})\[((?:[^\]\\]|\\.)*)\]")
-_WORD = re.compile(r"([^\W\d_]+)(\s+)")
+# Up to three lexical units each followed by a blank, then a superblank holding a term.
+_UNITS_BEFORE_TERM = re.compile(r"((?:\^(?:[^$\\]|\\.)*\$\s+){1,3})\[((?:[^\]\\]|\\.)*)\]")
+_UNIT_AND_BLANK = re.compile(r"\^((?:[^$\\]|\\.)*)\$(\s+)")
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,29 @@ class Part:
         """The part as Apertium's stream writes it: ``^el<det><def><f><sg>$``."""
         return "^" + self.lemma + "".join(f"<{tag}>" for tag in self.tags) + "$"
 
+    def agreeing(self, gender: str | None, number: str | None) -> Part:
+        """This part with the term's gender and number, if it is a determiner or an
+        adjective that varies in them (``su<det><pos><mf><sg>`` keeps its ``mf``)."""
+        tags = []
+        for tag in self.tags:
+            if gender and (tag in GENDERS or tag == "GD"):
+                tag = gender
+            elif number and (tag in NUMBERS or tag == "ND"):
+                tag = number
+            tags.append(tag)
+        return Part(self.lemma, tuple(tags))
+
 
 Reading = tuple[Part, ...]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A sentence between the halves of its last mode, with its articles agreeing."""
+
+    stream: str  # every term still a superblank
+    elidable: str  # terms after an agreeing article as plain text, for the post-generator
+    terms: tuple[str, ...]  # the terms ``elidable`` unwrapped, as written in the stream
 
 
 def readings(analysed: str) -> list[list[Reading]]:
@@ -69,33 +96,25 @@ def _only(values: set[str], allowed: set[str]) -> str | None:
 
 
 class Morphology:
-    """One target language's analyser and generator, each a shared, on-demand pipeline;
-    what they answer is cached (terms and articles recur all meeting long)."""
+    """One target language's analyser, a shared on-demand pipeline; what it answers is
+    cached (the same terms recur all meeting long)."""
 
-    def __init__(self, analyser: Pipeline, generator: Pipeline, cache_size: int = 4096) -> None:
+    def __init__(self, analyser: Pipeline, cache_size: int = 1024) -> None:
         self.analyser = analyser
-        self.generator = generator
         self._analyse = functools.lru_cache(cache_size)(self._analyse_uncached)
-        self._generate = functools.lru_cache(cache_size)(generator.request)
 
     @classmethod
     def for_mode(cls, pool: PipelinePool, mode: str) -> Morphology | None:
         """The morphology of ``mode``'s target language: the analyser that opens the
-        reverse mode (``eng-spa`` → ``spa-eng``) and the generation stages that end
-        ``mode``. None when either is missing."""
+        reverse mode (``eng-spa`` → ``spa-eng``); None when there is none."""
         reverse = "-".join(reversed(mode.split("-")))
-        reverse_file, mode_file = MODES_DIR / f"{reverse}.mode", MODES_DIR / f"{mode}.mode"
+        reverse_file = MODES_DIR / f"{reverse}.mode"
         if not reverse_file.exists():
             return None
         first = mode_stages(reverse_file)[0]
-        stages = mode_stages(mode_file)
-        generation = [i for i, s in enumerate(stages) if s[0] == "lt-proc" and "-g" in s]
-        if first[0] != "lt-proc" or not first[-1].endswith("automorf.bin") or not generation:
+        if first[0] != "lt-proc" or not first[-1].endswith("automorf.bin"):
             return None
-        return cls(
-            pool.get(f"{reverse}:analyser", lambda: (first,)),
-            pool.get(f"{mode}:generator", lambda: stages[generation[0] :]),
-        )
+        return cls(pool.get(f"{reverse}:analyser", lambda: (first,)))
 
     def _analyse_uncached(self, text: str) -> list[list[Reading]]:
         return readings(self.analyser.request(text))
@@ -111,61 +130,50 @@ class Morphology:
                 return _only(genders, GENDERS), _only(numbers, NUMBERS)
         return None, None
 
-    def agree(self, stream: str) -> str:
-        """``stream`` (a translation in Apertium's format) with the determiner before
-        each superblank term, and any adjectives between them, agreeing with the term."""
-        return _WORDS_BEFORE_TERM.sub(self._agree_one, stream)
+    def agree(self, stream: str) -> Agreement:
+        """``stream`` (lexical units before generation) with the determiner before each
+        superblank term, and any adjectives between them, agreeing with the term."""
+        agreed, elidable, terms = [], [], []
+        position = 0
+        for match in _UNITS_BEFORE_TERM.finditer(stream):
+            run = self._agreeing_run(match.group(1), match.group(2))
+            if run is None:
+                continue
+            before = stream[position : match.start()]
+            agreed.append(f"{before}{run}[{match.group(2)}]")
+            elidable.append(f"{before}{run}{match.group(2)}")
+            terms.append(match.group(2))
+            position = match.end()
+        rest = stream[position:]
+        return Agreement("".join(agreed) + rest, "".join(elidable) + rest, tuple(terms))
 
-    def _agree_one(self, match: re.Match) -> str:
-        run, term = match.groups()
-        unchanged = match.group(0)
+    def _agreeing_run(self, run: str, term: str) -> str | None:
+        """The lexical units before ``term`` with the agreeing ones changed; None when
+        the term's gender and number are unknown or no determiner comes before it."""
         gender, number = self.agreement(term)
         if gender is None and number is None:
-            return unchanged
-        words = _WORD.findall(run)
+            return None
+        units = _UNIT_AND_BLANK.findall(run)
         # Back from the term over adjectives to a determiner: "el nuevo [temporada]".
-        agreeing: list[Reading] = []
-        first = len(words)
+        first = len(units)
         while first > 0:
             first -= 1
-            determiner = self._reading(words[first][0], "det")
-            if determiner is not None:
-                agreeing.insert(0, determiner)
+            kind = _kind(_reading(units[first][0]))
+            if kind is None:
+                return None
+            if kind == "det":
                 break
-            adjective = self._reading(words[first][0], "adj")
-            if adjective is None:
-                return unchanged
-            agreeing.insert(0, adjective)
         else:
-            return unchanged
-        units = [_agreeing(part, gender, number).unit() for r in agreeing for part in r]
-        generated = self._generate(" ".join(units) + " " + term).strip()
-        if "#" in generated or not generated.endswith(term):
-            return unchanged
-        kept = "".join(word + blank for word, blank in words[:first])
-        agreed = generated[: -len(term)]
-        if words[first][0][:1].isupper():
-            agreed = agreed[:1].upper() + agreed[1:]
-        return f"{kept}{agreed}[{term}]"
-
-    def _reading(self, word: str, kind: str) -> Reading | None:
-        """The first reading of ``word`` (one lexical unit) that has a ``kind`` part."""
-        units = self._analyse(word)
-        if len(units) != 1:
             return None
-        return next((r for r in units[0] if any(p.tags[:1] == (kind,) for p in r)), None)
+        out = [f"^{unit}${blank}" for unit, blank in units[:first]]
+        for unit, blank in units[first:]:
+            parts = (part.agreeing(gender, number) for part in _reading(unit))
+            out.append("".join(part.unit() for part in parts) + blank)
+        return "".join(out)
 
 
-def _agreeing(part: Part, gender: str | None, number: str | None) -> Part:
-    """``part`` with its gender and number tags replaced, when it is a determiner or an
-    adjective that varies in them (``su<det><pos><mf><sg>`` keeps its ``mf``)."""
-    if part.tags[:1] not in (("det",), ("adj",)):
-        return part
-    tags = []
-    for tag in part.tags:
-        if gender and tag in GENDERS:
-            tag = gender
-        elif number and tag in NUMBERS:
-            tag = number
-        tags.append(tag)
-    return Part(part.lemma, tuple(tags))
+def _kind(reading: Reading) -> str | None:
+    """``det`` or ``adj`` when the lexical unit is a determiner or an adjective."""
+    if len(reading) == 1 and reading[0].tags[:1] in (("det",), ("adj",)):
+        return reading[0].tags[0]
+    return None

@@ -13,7 +13,6 @@ to agree with it (:mod:`localvt.morphology`).
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 import threading
@@ -21,7 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .morphology import Morphology
-from .pipelines import MODES_DIR, Pipeline, PipelineError, PipelinePool, mode_stages
+from .pipelines import (
+    MODES_DIR,
+    Pipeline,
+    PipelineError,
+    PipelinePool,
+    mode_stages,
+    split_at_generation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,9 +121,18 @@ class Translator:
         self._morphologies: dict[str, Morphology | None] = {}
         self._morphologies_lock = threading.Lock()
 
-    def pipeline(self, mode: str) -> Pipeline:
-        """The shared pipeline of an Apertium mode (not started until used)."""
-        return self.pool.get(mode, functools.partial(mode_stages, MODES_DIR / f"{mode}.mode"))
+    def pipelines(self, mode: str) -> tuple[Pipeline, ...]:
+        """The shared pipelines of an Apertium mode (not started until used): one from
+        analysis to transfer and one for generation, so that the article before a
+        dictionary term can agree with it in between; the whole mode as one pipeline
+        if it can't be split."""
+        before, generation = split_at_generation(mode_stages(MODES_DIR / f"{mode}.mode"))
+        if not generation:
+            return (self.pool.get(mode, lambda: before),)
+        return (
+            self.pool.get(mode, lambda: before),
+            self.pool.get(f"{mode}:generation", lambda: generation),
+        )
 
     def preload(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Read every offered mode file (``apertium-wblank-mode``, a few ms each, so no
@@ -125,14 +140,15 @@ class Translator:
         they answer, and keep them running however long they stay idle."""
         for route in self.routes.values():
             for mode in route.modes:
-                mode_stages(MODES_DIR / f"{mode}.mode")
+                self.pipelines(mode)
             self.morphology(route.modes[-1])
         modes = list(dict.fromkeys(mode for pair in pairs for mode in self.routes[pair].modes))
-        self.pool.keep(modes)
+        pipelines = [pipeline for mode in modes for pipeline in self.pipelines(mode)]
+        self.pool.keep([pipeline.name for pipeline in pipelines])
+        for pipeline in pipelines:
+            pipeline.start()
         for mode in modes:
-            self.pipeline(mode).start()
-        for mode in modes:
-            self.pipeline(mode).request("Hola.")
+            self._through(mode, "Hola.")
 
     def translate(
         self, text: str, source: str, target: str, dictionary: Sequence[tuple[str, str]] = ()
@@ -143,21 +159,37 @@ class Translator:
         if not text.strip():
             return ""
         stream = protect_terms(text, dictionary)
-        has_terms = stream != escape(text)
-        morphology = self.morphology(route.modes[-1]) if has_terms else None
-        pipelines = [self.pipeline(mode) for mode in route.modes]
+        morphology = self.morphology(route.modes[-1]) if stream != escape(text) else None
+        pipelines = [pipeline for mode in route.modes for pipeline in self.pipelines(mode)]
         if morphology is not None:
-            pipelines += [morphology.analyser, morphology.generator]
+            pipelines.append(morphology.analyser)
         for pipeline in pipelines:
             pipeline.start()  # a cold route's programs all load at once
-        for mode in route.modes:
-            stream = self.pipeline(mode).request(stream)
-        if morphology is not None:
-            try:
-                stream = morphology.agree(stream)
-            except PipelineError as exc:
-                logger.warning("Article agreement skipped: %s", exc)
-        return unescape(stream)
+        for mode in route.modes[:-1]:
+            stream = self._through(mode, stream)
+        return unescape(self._through(route.modes[-1], stream, morphology))
+
+    def _through(self, mode: str, stream: str, morphology: Morphology | None = None) -> str:
+        """``stream`` through ``mode``'s pipelines, articles made to agree with terms
+        between them when a morphology is given."""
+        first, *generation = self.pipelines(mode)
+        stream = first.request(stream)
+        if not generation:
+            return stream
+        if morphology is None:
+            return generation[0].request(stream)
+        try:
+            agreement = morphology.agree(stream)
+        except PipelineError as exc:
+            logger.warning("Article agreement skipped: %s", exc)
+            return generation[0].request(stream)
+        if not agreement.terms:
+            return generation[0].request(agreement.stream)
+        elided = generation[0].request(agreement.elidable)
+        if _all_in(agreement.terms, elided):
+            return elided
+        # The post-generator changed a term it saw as plain text: keep it a superblank.
+        return generation[0].request(agreement.stream)
 
     def morphology(self, mode: str) -> Morphology | None:
         """The target language's morphology for the last mode of a route, if installed."""
@@ -168,6 +200,11 @@ class Translator:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _all_in(terms: Sequence[str], stream: str) -> bool:
+    """True when each term is in ``stream`` as many times as it was given."""
+    return all(stream.count(term) >= terms.count(term) for term in set(terms))
 
 
 def protect_terms(text: str, dictionary: Sequence[tuple[str, str]]) -> str:

@@ -74,6 +74,15 @@ def mode_stages(mode_file: Path) -> Stages:
     return stages
 
 
+def split_at_generation(stages: Stages) -> tuple[Stages, Stages]:
+    """A mode's stages before its generator (``lt-proc -g``) and from it on; the second
+    is empty when there is no generator to split at."""
+    for index, stage in enumerate(stages):
+        if index and stage[0] == "lt-proc" and "-g" in stage:
+            return stages[:index], stages[index:]
+    return stages, ()
+
+
 class ProcessChain:
     """The running programs of one pipeline, each reading the one before it."""
 

@@ -41,40 +41,49 @@ def test_a_pair_starts_on_first_use_and_stops_after_the_idle_time(translator):
     assert translator.translate(SENTENCE, "en-US", "es-ES") == SPANISH
     last_used = time.monotonic()
     running = translator.pool.running()
-    assert list(running) == ["eng-spa"]
-    programs = [psutil.Process(pid) for pid in running["eng-spa"]]
-    assert len(programs) >= 10 and all(p.is_running() for p in programs)
+    assert sorted(running) == ["eng-spa", "eng-spa:generation"]
+    programs = [psutil.Process(pid) for pids in running.values() for pid in pids]
+    assert len(programs) == len(mode_stages(MODES_DIR / "eng-spa.mode"))
+    assert all(p.is_running() for p in programs)
 
     assert wait_until(lambda: translator.pool.running() == {})
     assert time.monotonic() - last_used >= IDLE_SECONDS
     assert not any(psutil.pid_exists(p.pid) for p in programs)
 
     assert translator.translate(SENTENCE, "en-US", "es-ES") == SPANISH
-    assert list(translator.pool.running()) == ["eng-spa"]
+    assert sorted(translator.pool.running()) == ["eng-spa", "eng-spa:generation"]
 
 
 def test_a_route_through_spanish_starts_both_of_its_pipelines(translator):
     assert translator.translate(SENTENCE, "en-US", "fr-FR")
-    assert sorted(translator.pool.running()) == ["eng-spa", "es-fr"]
+    assert sorted(translator.pool.running()) == [
+        "eng-spa",
+        "eng-spa:generation",
+        "es-fr",
+        "es-fr:generation",
+    ]
 
 
 def test_a_pipeline_in_use_is_not_stopped(translator):
     for _ in range(8):
         assert translator.translate(SENTENCE, "en-US", "es-ES") == SPANISH
         time.sleep(IDLE_SECONDS / 2)
-    assert translator.pipeline("eng-spa").starts == 1
+    assert all(pipeline.starts == 1 for pipeline in translator.pipelines("eng-spa"))
 
 
 def test_a_preloaded_pair_keeps_running_however_long_it_is_idle(translator):
     translator.preload([("es-ES", "en-US")])
-    pids = translator.pool.running()["spa-eng"]
+    running = translator.pool.running()
+    assert sorted(running) == ["spa-eng", "spa-eng:generation"]
     time.sleep(IDLE_SECONDS * 3)
-    assert translator.pool.running() == {"spa-eng": pids}
+    assert translator.pool.running() == running
 
 
 def test_the_programs_of_a_pipeline_are_localvts_own_children_with_no_shell(translator):
     translator.translate(SENTENCE, "en-US", "es-ES")
-    programs = [psutil.Process(pid) for pid in translator.pool.running()["eng-spa"]]
+    running = translator.pool.running()
+    pids = running["eng-spa"] + running["eng-spa:generation"]
+    programs = [psutil.Process(pid) for pid in pids]
     assert {p.ppid() for p in programs} == {os.getpid()}
     names = {p.name() for p in programs}
     assert {"lt-proc", "apertium-tagger", "apertium-transfer"} <= names
@@ -118,5 +127,5 @@ def test_the_sentence_that_meets_a_stalled_pipeline_is_retried_once_and_translat
         "La estación de ligero."
     )
     assert time.monotonic() - started >= 2.0  # it waited for the stalled one first
-    assert translator.pipeline("eng-spa").failures == 1
+    assert translator.pipelines("eng-spa")[0].failures == 1
     assert not set(before) & set(translator.pool.running()["eng-spa"])

@@ -124,12 +124,13 @@ class ProcessChain:
         out = bytearray()
         deadline = time.monotonic() + timeout
         fd = self.processes[-1].stdout.fileno()
+        poller = select.poll()  # not select(): a busy server's descriptors pass 1024
+        poller.register(fd, select.POLLIN)
         while not out.endswith(b"\0"):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise PipelineError(f"no answer within {timeout:g} s")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
+            if poller.poll(remaining * 1000):
                 chunk = os.read(fd, 65536)
                 if not chunk:
                     raise PipelineError("a program of the pipeline exited")

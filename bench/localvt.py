@@ -5,7 +5,9 @@ Debian's pocketsphinx-testdata (5 read sentences, 25 s, with transcripts), each 
 1.5 s of silence, in 20 ms frames at real time through the app's Krisp client. Reports WER,
 latency from the last speech frame of each sentence to its final transcript, its
 translation and its first translated audio byte (p50, p95), the server's real-time factor
-(CPU seconds per second of audio) and RSS, and then runs 1, 2, 3, ... simultaneous
+(CPU seconds per second of audio) and memory: the PSS of localvt's whole process tree
+(its Apertium programs included; ``bench/process_tree.py``), idle and at its peak under
+each load, the process count, and the main process's RSS. It then runs 1, 2, 3, ... simultaneous
 sessions until the p95 latency to first audio passes 2 s.
 
     .venv/bin/python bench/localvt.py [--max-sessions 6] [--transcripts]
@@ -29,6 +31,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.process_tree import PeakSampler, measure
 from krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
 from tests.ports import free_port
 
@@ -224,16 +227,16 @@ async def main(max_sessions: int, show_transcripts: bool) -> None:
             except Exception:
                 await asyncio.sleep(0.5)
         process = psutil.Process(server.pid)
-        rss_idle = process.memory_info().rss / 2**20
         print(f"{len(clips)} LibriVox sentences, {audio_seconds:.1f} s of speech, real time")
-        print(f"localvt RSS after start-up: {rss_idle:.0f} MiB")
+        print(f"localvt after start-up, idle: {measure(server.pid).summary()}")
         print(
             "sessions | WER   | final transcript p50/p95 | translation p50/p95 "
             "| first audio p50/p95 | RTF  | RSS MiB"
         )
         for sessions in range(1, max_sessions + 1):
             cpu_before = sum(process.cpu_times()[:2])
-            results = await run_level(client, clips, sessions)
+            with PeakSampler(server.pid, interval=2.0) as memory:
+                results = await run_level(client, clips, sessions)
             cpu = sum(process.cpu_times()[:2]) - cpu_before
             summary = summarise(results, clips)
             if show_transcripts and sessions == 1:
@@ -247,6 +250,7 @@ async def main(max_sessions: int, show_transcripts: bool) -> None:
                 f"{rss:.0f}   ({summary['measured']}/{summary['expected']} sentences timed)",
                 flush=True,
             )
+            print(f"         peak memory: {memory.peak.summary()}", flush=True)
             if summary["audio"][1] > LIMIT_SECONDS or summary["measured"] < summary["expected"]:
                 print(f"Most simultaneous real-time sessions under 2 s p95: {sessions - 1}")
                 break

@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from .engines import Engines
+from .engines import ConfigError, Engines
 from .keys import DEV_API_KEY
 from .protocol import describe_pairs
 from .server import LocalVT, ServerOptions
@@ -66,7 +66,11 @@ def main() -> None:
         level=os.environ.get("LOCALVT_LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    asyncio.run(serve(args.host, args.port))
+    try:
+        asyncio.run(serve(args.host, args.port))
+    except ConfigError as exc:
+        logger.error("%s", exc)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 The event loop only moves bytes: recognition runs on the recognition pool (as many
 threads as CTranslate2 has workers), and voice activity, translation and synthesis on a
-second small pool, so a long recognition never delays another session's VAD.
+second small pool, so a long recognition never delays another session's VAD. Both pools
+start their threads as work arrives. The Apertium pipelines start when a pair is first
+used (or at start-up for ``LOCALVT_PRELOAD_PAIRS``) and stop after
+``LOCALVT_PIPELINE_IDLE_SECONDS`` without a sentence (see ``docs/localvt.md``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from .asr import Recognizer
 from .languages import LANGUAGES, whisper_language
 from .mt import Route, Translator, installed_routes
+from .pipelines import PipelinePool
 from .tts import Synthesizer
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,10 @@ class EngineOptions:
     asr_threads: int = 1
     asr_workers: int = 2
     cpu_workers: int = 2
+    pipeline_idle_seconds: float = 300.0
+    # Pairs whose pipelines start with the server and never stop for idleness; ``None``
+    # is every offered pair.
+    preload_pairs: tuple[tuple[str, str], ...] | None = ()
 
     @classmethod
     def from_env(cls) -> EngineOptions:
@@ -39,7 +47,40 @@ class EngineOptions:
             asr_threads=int(os.environ.get("LOCALVT_ASR_THREADS", "1")),
             asr_workers=int(os.environ.get("LOCALVT_ASR_WORKERS", "2")),
             cpu_workers=int(os.environ.get("LOCALVT_CPU_WORKERS", "2")),
+            pipeline_idle_seconds=_seconds("LOCALVT_PIPELINE_IDLE_SECONDS", "300"),
+            preload_pairs=parse_pairs(os.environ.get("LOCALVT_PRELOAD_PAIRS", "")),
         )
+
+
+class ConfigError(ValueError):
+    """A ``LOCALVT_*`` setting has a value localvt can't use; the message names it."""
+
+
+def _seconds(name: str, default: str) -> float:
+    value = os.environ.get(name, default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise ConfigError(f"{name} must be a number of seconds, 0 or more (got {value!r})")
+    return seconds
+
+
+def parse_pairs(value: str) -> tuple[tuple[str, str], ...] | None:
+    """``LOCALVT_PRELOAD_PAIRS``: ``en-US:es-ES,es-ES:en-US``, or ``all``."""
+    if value.strip().lower() == "all":
+        return None
+    pairs = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        source, colon, target = item.partition(":")
+        if not colon or not source.strip() or not target.strip():
+            raise ConfigError(
+                f"LOCALVT_PRELOAD_PAIRS: {item!r} is not a pair; write source:target, "
+                "e.g. en-US:es-ES, comma-separated, or all"
+            )
+        pairs.append((source.strip(), target.strip()))
+    return tuple(pairs)
 
 
 class Engines:
@@ -55,7 +96,9 @@ class Engines:
         self._pairs = _by_source(self.routes)
         for source in self._pairs:
             self.recognizer.prepare(whisper_language(source))
-        self.translator = Translator(list(self.routes.values()))
+        self.preload_pairs = self._preload_pairs(options.preload_pairs)
+        self.pipelines = PipelinePool(idle_seconds=options.pipeline_idle_seconds)
+        self.translator = Translator(list(self.routes.values()), self.pipelines)
         self.asr_pool = ThreadPoolExecutor(options.asr_workers, thread_name_prefix="localvt-asr")
         self.cpu_pool = ThreadPoolExecutor(options.cpu_workers, thread_name_prefix="localvt-cpu")
         self._busy = 0
@@ -80,12 +123,31 @@ class Engines:
         """The eSpeak NG voice that speaks ``target``."""
         return LANGUAGES[target].voice
 
+    def _preload_pairs(
+        self, pairs: tuple[tuple[str, str], ...] | None
+    ) -> tuple[tuple[str, str], ...]:
+        if pairs is None:
+            return tuple(self.routes)
+        unknown = [
+            f"{source}:{target}" for source, target in pairs if (source, target) not in self.routes
+        ]
+        if unknown:
+            offered = ", ".join(f"{source}:{target}" for source, target in self.routes)
+            raise ConfigError(
+                f"LOCALVT_PRELOAD_PAIRS names pairs not offered here: {', '.join(unknown)}. "
+                f"Offered: {offered or 'none'}"
+            )
+        return pairs
+
     def warm_up(self) -> None:
-        """Start the translation pipelines and run each model once."""
-        self.translator.warm_up()
+        """Start the preloaded pairs' pipelines and run each model once, so the first
+        sentence pays for none of it (other pairs start on first use, ~0.1-0.3 s)."""
+        self.translator.preload(self.preload_pairs)
         self.recognizer.transcribe(np.zeros(16000, np.float32), accurate=False)
-        for voice in {self.voice(target) for _, target in self.routes}:
-            self.synthesizer.synthesize("Hola.", voice, "female")
+        # The first synthesis loads eSpeak NG's data (~0.1 s); changing voice later costs
+        # a few milliseconds, so one voice is enough.
+        if self.routes:
+            self.synthesizer.synthesize("Hola.", self.voice(next(iter(self.routes))[1]), "female")
 
     @property
     def interims_welcome(self) -> bool:

@@ -1,39 +1,38 @@
 """Machine translation through long-lived Apertium pipelines.
 
-Starting Apertium for every sentence costs ~120 ms; one pipeline per language pair kept
-running in null-flush mode costs ~2 ms a sentence. The pipeline is the one
-``apertium-wblank-mode -z`` prints for the pair's mode file; each input is escaped and
-ends with ``\\n\\0``, and the answer ends with ``\\0``. A pipeline is shared by every
-session (one request at a time, under a lock) and restarted if it dies or stalls.
+Starting Apertium for every sentence costs ~120 ms; a pipeline kept running in null-flush
+mode costs ~2-5 ms a sentence. Each mode's pipeline (:mod:`localvt.pipelines`) starts when
+a sentence first needs it, is shared by every session, and stops when idle; a route through
+two modes starts both at once, so a cold pair costs one start-up, not two.
 
 Dictionary terms are enforced with Apertium's superblanks: a recognised source term is
 replaced by ``[target]``, which every stage copies through untouched, so the target term
-is in the translation whatever the rules around it do.
+is in the translation whatever the rules around it do. The article before it is then made
+to agree with it (:mod:`localvt.morphology`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
-import select
-import subprocess
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+
+from .morphology import Morphology
+from .pipelines import (
+    MODES_DIR,
+    Pipeline,
+    PipelineError,
+    PipelinePool,
+    mode_stages,
+    split_at_generation,
+)
 
 logger = logging.getLogger(__name__)
 
-MODES_DIR = Path(os.environ.get("LOCALVT_APERTIUM_MODES", "/usr/share/apertium/modes"))
 _SPECIAL = set("\\[]^$/@<>{}*#")
 _UNKNOWN_MARKS = re.compile(r"[*#@](?=\w)")
-
-
-class TranslationError(RuntimeError):
-    """A pipeline failed or timed out; the caller reports a 500 for that utterance."""
 
 
 def escape(text: str) -> str:
@@ -53,87 +52,6 @@ def unescape(text: str) -> str:
         elif ch not in "[]":
             out.append(ch)
     return re.sub(r"\s+", " ", "".join(out)).strip()
-
-
-class Pipeline:
-    """One running Apertium pipeline for one mode (e.g. ``eng-spa``)."""
-
-    def __init__(self, mode: str, timeout: float = 5.0) -> None:
-        self.mode = mode
-        self.timeout = timeout
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen | None = None
-        self.restarts = 0
-
-    def command(self) -> str:
-        """The null-flush shell pipeline for this mode."""
-        mode_file = MODES_DIR / f"{self.mode}.mode"
-        result = subprocess.run(
-            ["apertium-wblank-mode", "-z", str(mode_file)],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        )
-        return result.stdout.strip().replace("$1", "-g").replace("$2", "")
-
-    def translate_stream(self, escaped: str) -> str:
-        """Translate already escaped text; returns Apertium's (still escaped) output."""
-        with self._lock:
-            for attempt in (1, 2):
-                try:
-                    return self._roundtrip(escaped)
-                except (OSError, TranslationError) as exc:
-                    logger.warning("Apertium %s failed (%s); restarting it", self.mode, exc)
-                    self._kill()
-                    if attempt == 2:
-                        raise TranslationError(f"Apertium {self.mode} failed: {exc}") from None
-        raise AssertionError("unreachable")
-
-    def _roundtrip(self, escaped: str) -> str:
-        process = self._ensure_process()
-        payload = escaped.replace("\0", " ").encode("utf-8") + b"\n\0"
-        process.stdin.write(payload)
-        process.stdin.flush()
-        out = bytearray()
-        deadline = time.monotonic() + self.timeout
-        fd = process.stdout.fileno()
-        while not out.endswith(b"\0"):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TranslationError("timed out")
-            ready, _, _ = select.select([fd], [], [], remaining)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    raise TranslationError("the pipeline exited")
-                out.extend(chunk)
-        return out[:-1].decode("utf-8", errors="replace").strip("\n")
-
-    def _ensure_process(self) -> subprocess.Popen:
-        if self._process is None or self._process.poll() is not None:
-            if self._process is not None:
-                self.restarts += 1
-            self._process = subprocess.Popen(
-                ["bash", "-c", self.command()],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                bufsize=0,
-                start_new_session=True,
-            )
-        return self._process
-
-    def _kill(self) -> None:
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, 9)
-            process.wait(timeout=5)
-
-    def close(self) -> None:
-        with self._lock:
-            self._kill()
 
 
 @dataclass(frozen=True)
@@ -195,34 +113,98 @@ def installed_routes() -> tuple[list[Route], list[str]]:
 
 
 class Translator:
-    """Each offered pair, with dictionary terms enforced."""
+    """Each offered pair, with dictionary terms enforced; thread-safe."""
 
-    def __init__(self, routes: Sequence[Route]) -> None:
+    def __init__(self, routes: Sequence[Route], pool: PipelinePool | None = None) -> None:
         self.routes = {route.pair: route for route in routes}
-        modes = {mode for route in routes for mode in route.modes}
-        self._pipelines = {mode: Pipeline(mode) for mode in modes}
+        self.pool = pool or PipelinePool()
+        self._morphologies: dict[str, Morphology | None] = {}
+        self._morphologies_lock = threading.Lock()
 
-    def warm_up(self) -> None:
-        """Start every pipeline now, so the first sentence doesn't pay for it."""
-        for pipeline in self._pipelines.values():
-            pipeline.translate_stream("Hola.")
+    def pipelines(self, mode: str) -> tuple[Pipeline, ...]:
+        """The shared pipelines of an Apertium mode (not started until used): one from
+        analysis to transfer and one for generation, so that the article before a
+        dictionary term can agree with it in between; the whole mode as one pipeline
+        if it can't be split."""
+        before, generation = split_at_generation(mode_stages(MODES_DIR / f"{mode}.mode"))
+        if not generation:
+            return (self.pool.get(mode, lambda: before),)
+        return (
+            self.pool.get(mode, lambda: before),
+            self.pool.get(f"{mode}:generation", lambda: generation),
+        )
+
+    def preload(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Read every offered mode file (``apertium-wblank-mode``, a few ms each, so no
+        first sentence waits for it); start the pipelines of ``pairs`` now, wait until
+        they answer, and keep them running however long they stay idle."""
+        for route in self.routes.values():
+            for mode in route.modes:
+                self.pipelines(mode)
+            self.morphology(route.modes[-1])
+        modes = list(dict.fromkeys(mode for pair in pairs for mode in self.routes[pair].modes))
+        pipelines = [pipeline for mode in modes for pipeline in self.pipelines(mode)]
+        self.pool.keep([pipeline.name for pipeline in pipelines])
+        for pipeline in pipelines:
+            pipeline.start()
+        for mode in modes:
+            self._through(mode, "Hola.")
 
     def translate(
         self, text: str, source: str, target: str, dictionary: Sequence[tuple[str, str]] = ()
     ) -> str:
         """``text`` (in ``source``) in ``target``; each dictionary source term heard
-        becomes its target term."""
+        becomes its target term, with the article before it agreeing."""
         route = self.routes[source, target]
         if not text.strip():
             return ""
         stream = protect_terms(text, dictionary)
-        for mode in route.modes:
-            stream = self._pipelines[mode].translate_stream(stream)
-        return unescape(stream)
+        morphology = self.morphology(route.modes[-1]) if stream != escape(text) else None
+        pipelines = [pipeline for mode in route.modes for pipeline in self.pipelines(mode)]
+        if morphology is not None:
+            pipelines.append(morphology.analyser)
+        for pipeline in pipelines:
+            pipeline.start()  # a cold route's programs all load at once
+        for mode in route.modes[:-1]:
+            stream = self._through(mode, stream)
+        return unescape(self._through(route.modes[-1], stream, morphology))
+
+    def _through(self, mode: str, stream: str, morphology: Morphology | None = None) -> str:
+        """``stream`` through ``mode``'s pipelines, articles made to agree with terms
+        between them when a morphology is given."""
+        first, *generation = self.pipelines(mode)
+        stream = first.request(stream)
+        if not generation:
+            return stream
+        if morphology is None:
+            return generation[0].request(stream)
+        try:
+            agreement = morphology.agree(stream)
+        except PipelineError as exc:
+            logger.warning("Article agreement skipped: %s", exc)
+            return generation[0].request(stream)
+        if not agreement.terms:
+            return generation[0].request(agreement.stream)
+        elided = generation[0].request(agreement.elidable)
+        if _all_in(agreement.terms, elided):
+            return elided
+        # The post-generator changed a term it saw as plain text: keep it a superblank.
+        return generation[0].request(agreement.stream)
+
+    def morphology(self, mode: str) -> Morphology | None:
+        """The target language's morphology for the last mode of a route, if installed."""
+        with self._morphologies_lock:
+            if mode not in self._morphologies:
+                self._morphologies[mode] = Morphology.for_mode(self.pool, mode)
+            return self._morphologies[mode]
 
     def close(self) -> None:
-        for pipeline in self._pipelines.values():
-            pipeline.close()
+        self.pool.close()
+
+
+def _all_in(terms: Sequence[str], stream: str) -> bool:
+    """True when each term is in ``stream`` as many times as it was given."""
+    return all(stream.count(term) >= terms.count(term) for term in set(terms))
 
 
 def protect_terms(text: str, dictionary: Sequence[tuple[str, str]]) -> str:

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "import_export",
     "accounts",
     "glossaries",
+    "rooms",
     "interpreter",
 ]
 
@@ -244,6 +245,12 @@ LIVE_MAX_SESSIONS_PER_USER = _read("LIVE_MAX_SESSIONS_PER_USER", env.int, 2)
 LIVE_MAX_SESSION_SECONDS = _read("LIVE_MAX_SESSION_SECONDS", env.int, 4 * 3600)
 LIVE_MAX_FRAME_BYTES = _read("LIVE_MAX_FRAME_BYTES", env.int, 16000)
 LIVE_STARTS_PER_MINUTE = _read("LIVE_STARTS_PER_MINUTE", env.int, 10)
+
+# Rooms: visits of a room's listener link per minute from one client address, for visitors
+# who are not signed in (guests); signed-in members are not limited.
+ROOM_JOINS_PER_MINUTE = _read("ROOM_JOINS_PER_MINUTE", env.int, 30)
+if ROOM_JOINS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("Invalid value for ROOM_JOINS_PER_MINUTE: must be at least 1")
 
 # daphne's measured per-frame patches (interpreter.server_tuning), each installed only on the
 # library versions it was verified on; off, daphne runs exactly as shipped.

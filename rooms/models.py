@@ -98,7 +98,12 @@ class Room(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("account", Lower("name"), name="unique_room_name_per_account")
+            models.UniqueConstraint(
+                "account",
+                Lower("name"),
+                name="unique_room_name_per_account",
+                violation_error_message="This account already has a room with this name.",
+            )
         ]
 
     def __str__(self) -> str:

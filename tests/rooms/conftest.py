@@ -26,7 +26,7 @@ def fresh_cache():
 
 
 @pytest.fixture
-def offered():
+def offered(service_down):
     """A fake service offering en-US, es-ES and fr-FR, and the settings pointing at it."""
     with (
         in_a_thread() as peer,
@@ -37,9 +37,10 @@ def offered():
         yield peer
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def service_down():
-    """Settings pointing at a port nobody listens on."""
+    """Settings pointing at a port nobody listens on: no test reaches a real service by
+    accident; ``offered`` points them at the fake instead."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

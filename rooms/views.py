@@ -102,7 +102,14 @@ def room_detail(request: HttpRequest, room_id: int) -> HttpResponse:
             "source_name": languages.name_of(room.source_language),
             "targets": [
                 {"code": code, "name": languages.name_of(code)}
-                for code in (room.target_languages or languages.targets_for(room.source_language))
+                for code in room.allowed_targets(languages.pairs)
+            ],
+            "not_offered": []
+            if languages.error
+            else [
+                code
+                for code in room.target_languages
+                if code not in languages.targets_for(room.source_language)
             ],
             "languages_error": languages.error,
             "glossaries": room.glossaries.all(),

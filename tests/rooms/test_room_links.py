@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.utils import timezone
 
-from rooms.events import listeners_group
 from rooms.models import Room
 
 
@@ -53,27 +49,3 @@ def test_an_expired_link_is_closed_from_its_expiry_on(make_room, alpha):
     assert not room.link_is_open(now=expiry)
     assert Room.objects.with_open_link(room.link_token, now=expiry - timedelta(seconds=1)).exists()
     assert not Room.objects.with_open_link(room.link_token, now=expiry).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_rotating_the_link_tells_the_rooms_listeners(alpha):
-    room = await Room.objects.acreate(account=alpha, name="Board", source_language="en-US")
-    layer = get_channel_layer()
-    listener = await layer.new_channel()
-    await layer.group_add(listeners_group(room.pk), listener)
-
-    await sync_to_async(room.rotate_link)()
-
-    assert await layer.receive(listener) == {"type": "room.link_changed"}
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_deleting_the_room_tells_its_listeners(alpha):
-    room = await Room.objects.acreate(account=alpha, name="Board", source_language="en-US")
-    layer = get_channel_layer()
-    listener = await layer.new_channel()
-    await layer.group_add(listeners_group(room.pk), listener)
-
-    await sync_to_async(room.delete)()
-
-    assert await layer.receive(listener) == {"type": "room.link_changed"}

@@ -178,3 +178,19 @@ def test_a_post_without_the_csrf_token_is_refused(make_room, alice, alpha, actio
     assert page.status_code == 403
     assert Room.objects.get() == room
     assert Room.objects.get().link_token == room.link_token
+
+
+def test_the_room_page_says_which_languages_the_service_no_longer_offers(
+    offered, client_for, make_room, alice, alpha
+):
+    room = make_room(alpha, target_languages=["es-ES", "fr-FR"])
+    offered.languages = [
+        {"name": "English", "language_code": "en-US", "translates_to": ["es-ES"]},
+        {"name": "Spanish", "language_code": "es-ES", "translates_to": ["en-US"]},
+    ]
+
+    html = client_for(alice).get(f"/rooms/{room.pk}/").content.decode()
+
+    assert '<li lang="es-ES">Spanish' in html
+    assert '<li lang="fr-FR">' not in html
+    assert "The service no longer offers fr-FR" in html

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
+from django.db import connections
 
 from accounts.models import Account
 from rooms.events import listeners_group
@@ -16,6 +17,14 @@ from rooms.models import Room
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LINK_CHANGED = {"type": "room.link_changed"}
+
+
+@pytest.fixture(autouse=True)
+async def close_the_database_thread_connections():
+    """The ORM ran in asgiref's thread: close its connection so PostgreSQL can drop the
+    test database afterwards."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 async def listening_to(room: Room) -> str:

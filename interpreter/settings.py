@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "import_export",
     "accounts",
     "glossaries",
+    "rooms",
     "interpreter",
 ]
 
@@ -250,6 +251,12 @@ LIVE_RESUME_SECONDS = _read("LIVE_RESUME_SECONDS", env.int, 120)
 LIVE_HOLD_SECONDS = _read("LIVE_HOLD_SECONDS", env.int, 30)
 # How much faster than real time a page sends the audio it held, once it is back.
 LIVE_CATCH_UP_RATE = _read("LIVE_CATCH_UP_RATE", env.float, 3.0)
+
+# Rooms: visits of a room's listener link per minute from one client address, for visitors
+# who are not signed in (guests); signed-in members are not limited.
+ROOM_JOINS_PER_MINUTE = _read("ROOM_JOINS_PER_MINUTE", env.int, 30)
+if ROOM_JOINS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("Invalid value for ROOM_JOINS_PER_MINUTE: must be at least 1")
 
 # daphne's measured per-frame patches (interpreter.server_tuning), each installed only on the
 # library versions it was verified on; off, daphne runs exactly as shipped.

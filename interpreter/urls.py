@@ -12,4 +12,5 @@ urlpatterns = [
     path("live/", views.live, name="live"),
     path("history/", include("interpreter.history.urls")),
     path("glossaries/", include("glossaries.urls")),
+    path("", include("rooms.urls")),
 ]

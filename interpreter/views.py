@@ -8,7 +8,6 @@ of failing it.
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from glossaries.models import Glossary
 from interpreter.live.limits import BYTES_PER_SECOND
-from interpreter.voice import voice_client
-from krisp import KrispError, Language
+from voice.client import voice_client
+from voice.languages import fetch_language_choices
 
 VOICES = [{"code": "female", "name": "Female"}, {"code": "male", "name": "Male"}]
 DEFAULT_SOURCE = "en-US"
@@ -39,12 +38,8 @@ def live(request: HttpRequest) -> HttpResponse:
 
 def live_config(request: HttpRequest) -> dict:
     """Everything live.js reads from the page (see docs/protocol.md)."""
-    error = ""
-    try:
-        languages = async_to_sync(voice_client().languages)()
-    except KrispError as exc:
-        error, languages = exc.user_message, []
-    choices = language_choices(languages)
+    choices = fetch_language_choices(voice_client())
+    error = choices.error
     account = request.account or None
     if account is None:
         error = error or NO_ACCOUNT
@@ -57,9 +52,9 @@ def live_config(request: HttpRequest) -> dict:
         )
     return {
         "ws_path": "/ws/live/",
-        "languages": {"sources": choices["sources"], "targets": choices["targets"]},
-        "pairs": choices["pairs"],
-        "defaults": _defaults(choices["pairs"]),
+        "languages": {"sources": choices.sources, "targets": choices.targets},
+        "pairs": choices.pairs,
+        "defaults": _defaults(choices.pairs),
         "voices": VOICES,
         "glossaries": glossaries,
         "backend": settings.VOICE_BACKEND,
@@ -70,27 +65,6 @@ def live_config(request: HttpRequest) -> dict:
             "hold_seconds": settings.LIVE_HOLD_SECONDS,
         },
         "error": error,
-    }
-
-
-def language_choices(languages: list[Language]) -> dict:
-    """The page's sources, targets and the pairs between them.
-
-    A language that does not say what it translates to (Krisp's list) goes to every other
-    one; localvt says, and a target-only language (Esperanto) is not offered as a source.
-    """
-    codes = [language.code for language in languages]
-    pairs = {
-        language.code: [code for code in codes if language.translates_to(code)]
-        for language in languages
-    }
-    pairs = {source: targets for source, targets in pairs.items() if targets}
-    reachable = {target for targets in pairs.values() for target in targets}
-    named = [{"code": language.code, "name": language.name} for language in languages]
-    return {
-        "sources": [item for item in named if item["code"] in pairs],
-        "targets": [item for item in named if item["code"] in reachable],
-        "pairs": pairs,
     }
 
 

@@ -1,5 +1,6 @@
 """The packages' import graph keeps the shape in docs/architecture.md: no cycle between
-top-level packages, and the protocol client, localvt and the server tuning free of the app."""
+top-level packages (rooms never reach back into interpreter), and the protocol client,
+localvt, the shared voice client and the server tuning free of the app."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("accounts", "glossaries", "interpreter", "krisp", "localvt")
+PACKAGES = ("accounts", "glossaries", "interpreter", "krisp", "localvt", "rooms", "voice")
 
 
 def imports_of(directory: Path) -> dict[Path, set[str]]:
@@ -59,6 +60,8 @@ def test_no_two_top_level_packages_import_each_other_even_indirectly():
         ("krisp", {"django", "channels", "daphne", *PACKAGES} - {"krisp"}),
         ("localvt", {"django", "channels", "daphne", *PACKAGES} - {"localvt"}),
         ("interpreter/server_tuning", {"django", "channels", *PACKAGES} - {"interpreter"}),
+        # The shared voice client: Django's settings and krisp, nothing of any app.
+        ("voice", {"channels", "daphne", *PACKAGES} - {"voice", "krisp"}),
     ],
 )
 def test_libraries_of_the_house_import_nothing_of_the_app(directory, forbidden):

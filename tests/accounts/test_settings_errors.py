@@ -34,6 +34,8 @@ def start_django(**environment: str) -> subprocess.CompletedProcess:
         ("LIVE_MAX_SESSIONS_PER_USER", "two"),
         ("KRISP_SESSION_KEY_TTL_MINUTES", "3"),
         ("CSRF_TRUSTED_ORIGINS", "example.com"),
+        ("ROOM_JOINS_PER_MINUTE", "thirty"),
+        ("ROOM_JOINS_PER_MINUTE", "0"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable, value):

@@ -43,6 +43,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.models import TranslationSession, Utterance
+from rooms.models import Room
 
 user = get_user_model().objects.get(username={username!r})
 account = user.memberships.get().account
@@ -78,7 +79,12 @@ for source, target, note in [
     ("cash flow", "flujo de caja", "Rather than flujo de efectivo"),
 ]:
     DictionaryEntry.objects.create(glossary=glossary, source=source, target=target, note=note)
-print(session.pk, account.slug, glossary.pk, failed.pk)
+room = Room.objects.create(
+    account=account, owner=user, name="Town hall", source_language="en-US", access="link",
+    link_expires_at=timezone.now() + timedelta(days=7),
+)
+room.glossaries.set([glossary])
+print(session.pk, account.slug, glossary.pk, failed.pk, room.pk, room.link_token)
 """
 
 
@@ -109,12 +115,14 @@ def saved(stack):
         capture_output=True,
         text=True,
     )
-    session_id, account_slug, glossary_id, failed_id = result.stdout.split()[-4:]
+    session_id, account_slug, glossary_id, failed_id, room_id, token = result.stdout.split()[-6:]
     return {
         "session": session_id,
         "account": account_slug,
         "glossary": glossary_id,
         "failed": failed_id,
+        "room": room_id,
+        "token": token,
     }
 
 
@@ -306,6 +314,21 @@ def confirm_bulk_delete(page, saved) -> None:
     sync_api.expect(page.get_by_role("heading", name="Delete 2 sessions?")).to_be_visible()
 
 
+def submit_empty_room(page, saved) -> None:
+    page.goto("/rooms/new/")
+    page.get_by_role("button", name="Create").click()
+    sync_api.expect(page.locator(".field-error").first).to_be_visible()
+
+
+def open_a_link_that_no_longer_works(page, saved) -> None:
+    """/r/<token>/ with a token no room has (rotated, expired or mistyped): the 404 page."""
+    response = page.goto(f"/r/{'x' * 43}/")
+    assert response.status == 404
+    sync_api.expect(
+        page.get_by_role("heading", name="This link is no longer valid")
+    ).to_be_visible()
+
+
 # (name, path or steps, signed in?)
 PAGES = [
     ("login", "/login/", False),
@@ -332,6 +355,15 @@ PAGES = [
     ("glossary vocabulary", "/glossaries/{glossary}/vocabulary/", True),
     ("glossary dictionary", "/glossaries/{glossary}/dictionary/", True),
     ("glossary delete confirm", "/glossaries/{glossary}/delete/", True),
+    ("room list", "/rooms/", True),
+    ("new room form", "/rooms/new/", True),
+    ("new room form with errors", submit_empty_room, True),
+    ("room", "/rooms/{room}/", True),
+    ("room edit form", "/rooms/{room}/edit/", True),
+    ("room delete confirm", "/rooms/{room}/delete/", True),
+    ("room listener page as a member", "/r/{token}/", True),
+    ("room listener page as a guest", "/r/{token}/", False),
+    ("room link no longer valid", open_a_link_that_no_longer_works, False),
     ("account", "/account/{account}/", True),
     ("password change", "/password/change/", True),
 ]

@@ -19,7 +19,6 @@ from websockets.protocol import State
 
 from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession
-from interpreter.voice import voice_client
 from krisp import StreamOptions
 from tests.fakekrisp import Behaviour, Connection, FakeKrisp
 from tests.live import conftest as live
@@ -35,6 +34,7 @@ from tests.live.conftest import (  # noqa: F401  (fixtures, re-exported for this
     start_a_session,
     utterances,
 )
+from voice.client import voice_client
 
 __all__ = [
     "FRAME",

@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 
 from interpreter.models import TranslationSession
-from interpreter.voice import voice_client
 from tests.fakekrisp import echo
+from voice.client import voice_client
 
 from . import conftest as faults
 from .conftest import FRAME, utterances

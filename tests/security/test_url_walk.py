@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.models import TranslationSession, Utterance
+from rooms.models import Room
 
 SECRET = "Zanzibar quarterly forecast"  # appears only in Alpha's data
 
@@ -54,22 +55,28 @@ def alpha_data(alice, alpha):
     Utterance.objects.create(
         session=session, utterance_id="u1", started_at=timezone.now(), text=SECRET
     )
+    # Members only (the default): its link is no way in for anyone outside Alpha.
+    room = Room.objects.create(account=alpha, owner=alice, name=SECRET, source_language="en-US")
+    room.glossaries.set([glossary])
     return {
         "slug": alpha.slug,
         "membership_id": alpha.memberships.get(user=alice).pk,
         "session_id": session.pk,
         "glossary_id": glossary.pk,
+        "room_id": room.pk,
+        "token": room.link_token,
         "pk": glossary.pk,
         "fmt": "txt",
         "format": "txt",
     }
 
 
-def alpha_intact(alpha) -> bool:
+def alpha_intact(alpha, alpha_data) -> bool:
     return (
         TranslationSession.objects.filter(account=alpha, title=SECRET).exists()
         and Glossary.objects.filter(account=alpha).count() == 1
         and alpha.memberships.filter(role="owner").count() == 1
+        and Room.objects.filter(account=alpha, name=SECRET, link_token=alpha_data["token"]).exists()
     )
 
 
@@ -88,7 +95,7 @@ def test_a_route_addressing_alphas_objects_is_404_for_bob(
 
     assert statuses <= {404, 405}, f"{url} answered {statuses}"
     assert 404 in statuses
-    assert alpha_intact(alpha)
+    assert alpha_intact(alpha, alpha_data)
 
 
 @pytest.mark.parametrize(("route", "name", "arguments"), [r for r in ROUTES if not r[2]])
@@ -104,7 +111,7 @@ def test_a_page_without_arguments_shows_bob_nothing_of_alphas(
     if page.status_code == 200:
         assert SECRET not in page.content.decode()
         assert SECRET[:20] not in page.content.decode()
-    assert alpha_intact(alpha)
+    assert alpha_intact(alpha, alpha_data)
 
 
 @pytest.fixture
@@ -119,6 +126,7 @@ def test_every_admin_object_of_alpha_is_404_for_beta_staff(staff_bob_client, alp
         alpha.memberships.first(),
         TranslationSession.objects.get(pk=alpha_data["session_id"]),
         Glossary.objects.get(pk=alpha_data["glossary_id"]),
+        Room.objects.get(pk=alpha_data["room_id"]),
     ]
     checked = 0
     for obj in objects:
@@ -129,7 +137,7 @@ def test_every_admin_object_of_alpha_is_404_for_beta_staff(staff_bob_client, alp
         assert staff_bob_client.get(url).status_code == 404, url
         checked += 1
 
-    assert checked >= 3
+    assert checked >= 4
 
 
 def test_a_forged_password_reset_link_changes_nobodys_password(client, alice):
@@ -145,3 +153,40 @@ def test_a_forged_password_reset_link_changes_nobodys_password(client, alice):
     assert "invalid" in page.content.decode()
     alice.refresh_from_db()
     assert not alice.check_password("pwned pwned 123")
+
+
+# Pages anyone may open: signing in and up, password resets, and a room's listener link.
+PUBLIC_ROUTES = {
+    "login",
+    "logout",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "room_listen",
+}
+
+
+@pytest.fixture
+def guest_client(client, alpha, alpha_data):
+    """An anonymous visitor who came in through a link room's listener link (a guest)."""
+    room = Room.objects.create(
+        account=alpha, name="Open house", source_language="en-US", access=Room.Access.LINK
+    )
+    assert client.get(reverse("room_listen", args=[room.link_token])).status_code == 200
+    return client
+
+
+@pytest.mark.parametrize(
+    ("route", "name", "arguments"), [r for r in ROUTES if r[1] not in PUBLIC_ROUTES]
+)
+def test_a_guest_is_sent_to_sign_in_from_every_other_page(
+    guest_client, alpha, alpha_data, route, name, arguments
+):
+    url = reverse(name, kwargs={a: alpha_data[a] for a in arguments})
+
+    for page in (guest_client.get(url), guest_client.post(url, {"confirm": "yes"})):
+        assert page.status_code == 302, f"{url} answered {page.status_code}"
+        assert page["Location"].startswith("/login/"), url
+    assert alpha_intact(alpha, alpha_data)

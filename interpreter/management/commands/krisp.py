@@ -3,7 +3,7 @@
 ``languages`` shows what the service supports now; ``translate-file`` runs a WAV through a
 real stream and keeps everything that came back, which is how an operator checks a key, a
 language pair or a glossary without a browser, and how a recording is translated offline.
-Both go through :func:`interpreter.voice.voice_client`, the client the live app uses.
+Both go through :func:`voice.client.voice_client`, the client the live app uses.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from interpreter.audio_files import AudioFileError, read_wav_16k_mono, write_wav
 from interpreter.log_redaction import redact
-from interpreter.voice import voice_client
 from krisp import (
     Audio,
     DictionaryTerm,
@@ -45,6 +44,7 @@ from krisp import (
 )
 from krisp.config import VOICES
 from krisp.stream import BYTES_PER_SECOND
+from voice.client import voice_client
 
 FRAME_BYTES = 640  # 20 ms of 16 kHz mono s16le
 FRAME_SECONDS = 0.02

@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from accounts.models import Account
 from interpreter.models import TranslationSession
-from interpreter.voice import voice_client
 from krisp import (
     DictionaryTerm,
     KrispError,
@@ -42,6 +41,7 @@ from krisp import (
     Transcript,
     Translation,
 )
+from voice.client import voice_client
 
 from . import checkpoints, finals, handover, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start

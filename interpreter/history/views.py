@@ -10,7 +10,7 @@ A session still running is never deleted: its live consumer is still writing to 
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -161,6 +161,30 @@ def history_bulk_delete(request):
     return redirect("history")
 
 
+GAP_REASONS = {
+    "server_restarting": "the server restarted",
+    "connection_lost": "the connection was lost",
+}
+
+
+def gap_summary(session: TranslationSession, gap: dict) -> dict:
+    """One recorded interruption of a session, in words: when, how long, what was kept."""
+    try:
+        lost_at = datetime.fromisoformat(gap["lost_at"])
+        seconds = float(gap.get("seconds", 0))
+        dropped = float(gap.get("dropped_seconds", 0))
+    except (KeyError, TypeError, ValueError):
+        return {"at": "", "text": "The connection was interrupted."}
+    at = exports.clock(exports.offset_ms(lost_at, session.started_at))[:8]
+    why = GAP_REASONS.get(gap.get("reason"), "the connection was lost")
+    kept = (
+        f"{dropped:.1f} s said meanwhile could not be interpreted"
+        if dropped
+        else "everything said meanwhile was interpreted"
+    )
+    return {"at": at, "text": f"At {at} {why} for {seconds:.1f} s; {kept}."}
+
+
 @login_required
 @require_GET
 def session_detail(request, session_id: int):
@@ -186,6 +210,7 @@ def session_detail(request, session_id: int):
         {
             "session": session,
             "rows": rows,
+            "gaps": [gap_summary(session, gap) for gap in session.gaps],
             "title_form": TitleForm(instance=session),
             "duration": duration_label(session.duration_seconds),
             "live": live,

@@ -544,8 +544,13 @@ class LiveSession:
             message["caught_up"] = True
         await self._send(message)
         if event.final:
+            # When it was said: the audio timeline counts every moment since the session
+            # began, gaps included, which the service's clock does not for caught-up audio.
+            spoken = event.start
+            if audio_range is not None:
+                spoken = self.session.started_at + timedelta(milliseconds=audio_range[0])
             finals.save_transcript(
-                self.session.pk, uid, event.text, event.start, event.duration_ms, audio_range
+                self.session.pk, uid, event.text, spoken, event.duration_ms, audio_range
             )
 
     async def _caught_up_now(self) -> None:

@@ -411,10 +411,10 @@ class LiveSession {
 
   /** A resumed session: send what the server has no final for, faster than real time. */
   catchUp(message) {
+    const dropped = this.droppedNotice();
     this.held.rewind(Number(message.resume_from_ms) || 0);
     this.catchUpRate = Math.max(1, Number(message.catch_up_rate) || 1);
     const held = this.held.unsentMs;
-    const dropped = this.droppedNotice();
     stats.catchingUp = held > 0;
     if (held > 0) {
       const speech = message.catch_up_speech === "skipped"

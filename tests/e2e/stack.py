@@ -65,8 +65,9 @@ class Stack:
 
 
 @contextmanager
-def running_stack(directory: Path):
-    """Yield a :class:`Stack`: migrated database, one account owner, localvt and daphne."""
+def running_stack(directory: Path, **settings: str):
+    """Yield a :class:`Stack`: migrated database, one account owner, localvt and daphne
+    (with ``settings`` in their environment)."""
     database = directory / "e2e.sqlite3"
     localvt_port, web_port = free_port(), free_port()
     env = {
@@ -78,6 +79,7 @@ def running_stack(directory: Path):
         "LOCALVT_URL": f"http://127.0.0.1:{localvt_port}",
         "HF_HUB_OFFLINE": "1",
         "PYTHONPATH": str(ROOT),
+        **settings,
     }
     for name in ("KRISP_API_KEY", "KRISP_API_BASE", "KRISP_WS_URL", "REDIS_URL"):
         env.pop(name, None)

@@ -111,3 +111,44 @@ def test_an_owner_deletes_a_members_session(alice_client, carol_session):
     alice_client.post(f"/history/{carol_session.pk}/delete/")
 
     assert not TranslationSession.objects.filter(pk=carol_session.pk).exists()
+
+
+def test_a_resumed_session_lists_its_interruptions_and_what_was_lost(
+    alice_client, make_session, alice, alpha
+):
+    gaps = [
+        {
+            "lost_at": (T0 + timedelta(seconds=72)).isoformat(),
+            "resumed_at": (T0 + timedelta(seconds=76)).isoformat(),
+            "seconds": 4.2,
+            "held_seconds": 4.2,
+            "dropped_seconds": 0.0,
+            "reason": "connection_lost",
+        },
+        {
+            "lost_at": (T0 + timedelta(minutes=10)).isoformat(),
+            "resumed_at": (T0 + timedelta(minutes=10, seconds=41)).isoformat(),
+            "seconds": 41.0,
+            "held_seconds": 30.0,
+            "dropped_seconds": 11.0,
+            "reason": "server_restarting",
+        },
+    ]
+    session = make_session(alice, alpha, lines=[(1, 500, "Hello", "Hola")], gaps=gaps)
+
+    html = alice_client.get(f"/history/{session.pk}/").content.decode()
+
+    assert (
+        "At 00:01:12 the connection was lost for 4.2 s; everything said meanwhile was "
+        "interpreted." in html
+    )
+    assert (
+        "At 00:10:00 the server restarted for 41.0 s; 11.0 s said meanwhile could not be "
+        "interpreted." in html
+    )
+
+
+def test_a_session_never_interrupted_has_no_interruptions_section(alice_client, alice_session):
+    html = alice_client.get(f"/history/{alice_session.pk}/").content.decode()
+
+    assert "Interruptions" not in html

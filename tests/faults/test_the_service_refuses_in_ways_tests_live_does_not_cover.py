@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter.live.protocol import ENGINE_FAULT
 from interpreter.models import TranslationSession
 from krisp import (
     KrispBadRequest,
@@ -96,10 +97,10 @@ async def test_a_401_after_ready_is_cured_by_a_fresh_key_and_the_session_goes_on
     [
         # An unknown 4xx is a permanent refusal; an unknown 5xx is a hiccup.
         ({"code": 418, "reason": "Teapot"}, "bad_request", KrispBadRequest.user_message, True),
-        ({"code": 503}, "service_unavailable", KrispServerError.user_message, False),
+        ({"code": 503}, "service_unavailable", ENGINE_FAULT, False),
         ({"code": "429"}, "rate_limited", KrispRateLimited.user_message, True),
-        ({"code": None}, "service_unavailable", KrispServerError.user_message, False),
-        ({}, "service_unavailable", KrispServerError.user_message, False),
+        ({"code": None}, "service_unavailable", ENGINE_FAULT, False),
+        ({}, "service_unavailable", ENGINE_FAULT, False),
     ],
     ids=["418", "503", "429-as-string", "null-code", "no-code"],
 )

@@ -31,7 +31,7 @@ from .engines import Engines
 from .faults import FaultPlan
 from .keys import MAX_TTL_MINUTES, MIN_TTL_MINUTES, KeyStore
 from .protocol import ProtocolError
-from .session import HANDOVER, LiveSession
+from .session import LiveSession
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +236,8 @@ class LocalVT:
         if not self.keys.accepts(authorization):
             await _refuse(ws, 401, "Missing, invalid or expired key")
             return
-        if self.draining:
-            await _refuse(ws, 500, HANDOVER)
+        if self.draining:  # busy: a client retries, and a balancer picks another engine
+            await _refuse(ws, 429, "This engine is shutting down and takes no new sessions")
             return
         if len(self.sessions) >= self.options.max_sessions:
             await _refuse(ws, 429, "Max concurrent connections exceeded")

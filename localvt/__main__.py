@@ -33,6 +33,18 @@ def cors_origins(text: str) -> frozenset[str]:
     return origins
 
 
+def _number(name: str, kind: type[int] | type[float], default: float) -> float:
+    """``name``'s value as ``kind`` (``default`` when unset); not negative."""
+    text = os.environ.get(name, "").strip()
+    try:
+        value = kind(text) if text else kind(default)
+    except ValueError:
+        raise ValueError(f"{name}: {text!r} is not a number") from None
+    if value < 0:
+        raise ValueError(f"{name}: {text!r} must not be negative")
+    return value
+
+
 def options_from_env() -> ServerOptions:
     """The server's options; raises ValueError naming the variable whose value is bad."""
     keys = os.environ.get("LOCALVT_API_KEYS", DEV_API_KEY)
@@ -40,14 +52,14 @@ def options_from_env() -> ServerOptions:
     KeyStore(set(), secret)  # a short secret is refused here, before the models load
     return ServerOptions(
         api_keys={key.strip() for key in keys.split(",") if key.strip()},
-        max_sessions=int(os.environ.get("LOCALVT_MAX_SESSIONS", "4")),
-        end_silence_ms=int(os.environ.get("LOCALVT_END_SILENCE_MS", "350")),
-        speculate_ms=int(os.environ.get("LOCALVT_SPECULATE_MS", "160")),
-        interim_interval=float(os.environ.get("LOCALVT_INTERIM_SECONDS", "1.0")),
-        max_utterance_s=float(os.environ.get("LOCALVT_MAX_UTTERANCE_SECONDS", "12")),
+        max_sessions=_number("LOCALVT_MAX_SESSIONS", int, 4),
+        end_silence_ms=_number("LOCALVT_END_SILENCE_MS", int, 350),
+        speculate_ms=_number("LOCALVT_SPECULATE_MS", int, 160),
+        interim_interval=_number("LOCALVT_INTERIM_SECONDS", float, 1.0),
+        max_utterance_s=_number("LOCALVT_MAX_UTTERANCE_SECONDS", float, 12),
         secret=secret,
         cors_origins=cors_origins(os.environ.get("LOCALVT_CORS_ORIGINS", "")),
-        drain_seconds=float(os.environ.get("LOCALVT_DRAIN_SECONDS", "20")),
+        drain_seconds=_number("LOCALVT_DRAIN_SECONDS", float, 20),
         faults=FaultPlan.parse(os.environ.get("LOCALVT_INJECT_FAULTS", "")),
     )
 

@@ -97,7 +97,9 @@ def client_for(url: str) -> KrispClient:
 
 async def health_request(http: httpx.AsyncClient, url: str) -> float:
     started = time.perf_counter()
-    (await http.get(f"{url}/health")).raise_for_status()
+    # A new connection each time, as a balancer's health check makes (localvt closes the
+    # connection after each answer; HAProxy would otherwise keep the client's open).
+    (await http.get(f"{url}/health", headers={"Connection": "close"})).raise_for_status()
     return time.perf_counter() - started
 
 
@@ -157,7 +159,8 @@ async def one_session(client: KrispClient, clips: list[Sentence], delay: float, 
         async with client.stream(CONFIG) as stream:
             level.opened += 1
             level.sentences += len(clips)
-            level.answered += await _talk(stream, clips, level.latencies)
+            answered = await _talk(stream, clips, level.latencies)
+            level.answered += answered  # not `+= await`: it would read the total first
     except KrispError as exc:
         print(f"  a session failed: {exc}", flush=True)
 

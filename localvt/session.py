@@ -185,8 +185,8 @@ class LiveSession:
                 self._maybe_start_early_final()
                 self._maybe_interim()
             if self._handing_over and self._may_hand_over():
-                # Audio the client sends from now on is not heard here: at a pause that
-                # is silence, and the client sends what follows to the next engine.
+                # Audio the client sends from now on is not heard here: it is at a pause,
+                # and a client sends what no final covered again to the next engine.
                 chunk = None
             if chunk is None:
                 last = self.segmenter.flush()

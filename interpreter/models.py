@@ -78,6 +78,9 @@ class TranslationSession(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     # Why the session failed, in words shown to the user; empty when it completed.
     error = models.TextField(blank=True)
+    # When the translation service failed and the session went on: milliseconds after
+    # started_at, in order, one per failure the service reported ("the engine failed at 00:43").
+    faults = models.JSONField(default=list, blank=True)
     audio_in_seconds = models.FloatField(default=0)
     audio_out_seconds = models.FloatField(default=0)
     # Connections to the service this session has had: one, plus one per resume after a lost

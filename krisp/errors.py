@@ -7,7 +7,10 @@ The reference's codes map to classes: 400 :class:`KrispBadRequest`, 401
 :class:`KrispUnauthorized`, 402 :class:`KrispPaymentRequired`, 429
 :class:`KrispRateLimited`, 500 and anything unknown :class:`KrispServerError`; lost or
 refused connections are :class:`KrispConnectionError`, and a config rejected before
-connecting is :class:`KrispConfigError`.
+connecting is :class:`KrispConfigError`. ``elsewhere`` marks the refusals that another
+attempt through the same URL may get past, because a load balancer in front of several
+engines picks again: a busy engine (429), a refused connection, a balancer with no engine
+free (HTTP 502/503 at the handshake).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ class KrispError(Exception):
     code: int = 500
     reason: str = "Internal Server Error"
     permanent: bool = False
+    elsewhere: bool = False
     user_message: str = "The translation service had a problem. Please try again."
 
     def __init__(
@@ -97,6 +101,7 @@ class KrispRateLimited(KrispError):
     code = 429
     reason = "Too Many Requests"
     permanent = True
+    elsewhere = True
     user_message = (
         "The translation service is at its limit of simultaneous sessions. "
         "Please wait a minute and start again."

@@ -7,7 +7,10 @@ connection is down the buffer holds up to 30 s, and past its bound the oldest au
 dropped and counted. When the connection drops, the supervisor reconnects with jittered
 exponential backoff, sends the config again, waits for ready, and reports both steps as
 events; it then sends again the audio the old connection never finished (``retention``), so
-no utterance is cut short or recognised twice.
+no utterance is cut short or recognised twice. Opening, a busy engine (429), a refused
+connection or a balancer without a free engine is tried again through the same URL a few
+times (``busy_retries``) before the caller hears of it: behind a load balancer the next
+attempt may reach another engine.
 
 Transcripts carry ``offset_ms``: where they start on the stream's own audio timeline (the
 audio given to :meth:`KrispStream.send_audio`, from its first byte), across reconnects.
@@ -81,10 +84,15 @@ class StreamOptions:
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     event_queue_size: int = 1024
+    # Opening: tries after the first when the engine is busy or refuses the connection,
+    # and the first pause between them (doubling, jittered).
+    busy_retries: int = 3
+    busy_backoff_base: float = 0.2
 
-    def backoff(self, attempt: int) -> float:
+    def backoff(self, attempt: int, base: float | None = None) -> float:
         """Exponential backoff with equal jitter (half fixed, half random) for ``attempt``."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
+        base = self.backoff_base if base is None else base
+        ceiling = min(self.backoff_cap, base * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
 
@@ -149,7 +157,7 @@ class KrispStream:
     async def open(self) -> None:
         """Connect, send the config, and wait for ready; raises the KrispError family."""
         self.config.validate()
-        self._ws = await self._establish()
+        self._ws = await self._establish_somewhere()
         self._connected.set()
         self._connected_at = asyncio.get_running_loop().time()
         self._tasks = [
@@ -252,6 +260,21 @@ class KrispStream:
         self._tasks = []
         self._end(None)
 
+    async def _establish_somewhere(self) -> ClientConnection:
+        """:meth:`_establish`, tried again up to ``busy_retries`` times through the same URL
+        while the refusal is one another engine behind a balancer may not make."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._establish()
+            except KrispError as exc:
+                if not exc.elsewhere or attempt > self.options.busy_retries:
+                    raise
+                delay = self.options.backoff(attempt, self.options.busy_backoff_base)
+                logger.info("Engine busy or unreachable (%s); trying again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+
     async def _establish(self) -> ClientConnection:
         """Connect and handshake; a 401 gets one retry with a fresh session key."""
         if self._refresh_key:
@@ -280,15 +303,19 @@ class KrispStream:
             )
         except InvalidStatus as exc:
             status = exc.response.status_code
-            raise error_for_code(
+            error = error_for_code(
                 status, "", f"The service refused the connection (HTTP {status})"
-            ) from None
+            )
+            error.elsewhere = error.elsewhere or status in (502, 503)
+            raise error from None
         except InvalidURI:
             raise KrispConfigError("The streaming URL (KRISP_WS_URL) is not valid") from None
         except (OSError, TimeoutError, InvalidHandshake) as exc:
-            raise KrispConnectionError(
+            error = KrispConnectionError(
                 f"Could not connect to the streaming service: {type(exc).__name__}"
-            ) from None
+            )
+            error.elsewhere = isinstance(exc, ConnectionRefusedError)
+            raise error from None
         try:
             # A service that refuses at once may have closed before the config went out;
             # its error frame is still there to read, so a failed send is not the end.
@@ -416,7 +443,7 @@ class KrispStream:
             try:
                 self._ws = await self._establish()
             except KrispError as exc:
-                if exc.permanent:
+                if exc.permanent and not exc.elsewhere:
                     raise
                 last_error = exc
                 logger.warning("Reconnect attempt %d failed: %s", attempt, exc)

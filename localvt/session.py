@@ -8,6 +8,14 @@ recognition worker is idle beyond the one kept for finals) and queues finished
 utterances. The finisher takes utterances in order: accurate recognition biased by the
 vocabulary, translation with the dictionary enforced, and synthesis sentence by sentence,
 each sentence's audio sent as soon as it exists.
+
+A step that fails for one utterance (recognition, translation, synthesis) costs that
+utterance only: the client gets a non-fatal 500 error event saying which step failed, and
+the next utterance is served as usual. :data:`MAX_FAULTS_IN_A_ROW` failed utterances in a
+row, or a failure of the session's own machinery, is fatal: a 500 error event, then the
+socket closes (1011), so a fault is never a silent close. A session asked to hand over (the
+engine is draining) stops taking audio at the next pause, finishes the utterances it has,
+and then sends a 500 error and closes (1012), so the client reconnects elsewhere.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ import contextlib
 import logging
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import numpy as np
 from websockets.asyncio.server import ServerConnection
@@ -26,6 +36,7 @@ from websockets.exceptions import ConnectionClosed
 from . import protocol
 from .asr import apply_vocabulary
 from .engines import Engines
+from .faults import FaultPlan
 from .languages import whisper_language
 from .protocol import ProtocolError, SessionSettings
 from .vad import SAMPLE_RATE, Segmenter, SpeechEnded
@@ -35,6 +46,26 @@ logger = logging.getLogger(__name__)
 INBOX_FRAMES = 250  # ~5 s of 20 ms frames
 AUDIO_CHUNK_BYTES = 3200  # translated speech is sent in 100 ms frames
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+")
+# Failed utterances in a row after which the engine is taken to be broken for this session.
+MAX_FAULTS_IN_A_ROW = 3
+HANDOVER = "This engine is shutting down; reconnect to go on"
+_T = TypeVar("_T")
+
+
+class StepFailed(Exception):
+    """One utterance's recognition, translation or synthesis raised."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(step)
+        self.step = step
+
+
+class SessionFailed(Exception):
+    """The session can't go on; ``description`` is for the 500 error event."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
 
 
 class LiveSession:
@@ -50,6 +81,7 @@ class LiveSession:
         end_silence_ms: int = 350,
         speculate_ms: int = 160,
         max_utterance_s: float = 12.0,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.ws = ws
         self.settings = settings
@@ -70,6 +102,11 @@ class LiveSession:
         self._finished_ids: set[str] = set()
         self.audio_in_bytes = 0
         self.audio_out_bytes = 0
+        self._faults_in_a_row = 0
+        self._injected = (faults or FaultPlan()).counter()
+        self._handing_over = False
+        self._handover_deadline = 0.0
+        self.max_utterance_s = max_utterance_s
 
     def utterance_id(self, start_sample: int) -> str:
         return f"{self._prefix}-{start_sample:x}"
@@ -87,9 +124,12 @@ class LiveSession:
             await self._fatal(exc.code, exc.description)
         except ConnectionClosed:
             pass
+        except SessionFailed as exc:
+            logger.warning("Session failed: %s", exc.description)
+            await self._fatal(500, exc.description)
         except Exception:
             logger.exception("Session failed")
-            await self._fatal(500, "The server failed to process the audio")
+            await self._fatal(500, "The engine failed and can't go on with this session")
         finally:
             for task in tasks:
                 task.cancel()
@@ -99,10 +139,22 @@ class LiveSession:
                 early.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _fatal(self, code: int, description: str) -> None:
+    def hand_over(self) -> None:
+        """The engine is draining: at the next pause (or after ``max_utterance_s`` at the
+        latest) stop taking audio, finish what was heard, then tell the client to reconnect."""
+        if self._handing_over:
+            return
+        self._handing_over = True
+        self._handover_deadline = asyncio.get_running_loop().time() + self.max_utterance_s
+        with contextlib.suppress(asyncio.QueueFull):
+            self._inbox.put_nowait(b"")  # wakes a listener waiting on a silent client
+
+    async def _fatal(self, code: int, description: str, close_code: int | None = None) -> None:
+        if close_code is None:
+            close_code = 1011 if code >= 500 else 1000
         with contextlib.suppress(ConnectionClosed):
             await self.ws.send(protocol.error(code, description, self.settings.reference_id))
-            await self.ws.close()
+            await self.ws.close(close_code)
 
     async def _receive(self) -> None:
         try:
@@ -122,22 +174,32 @@ class LiveSession:
     async def _listen(self) -> None:
         while True:
             chunk = await self._inbox.get()
-            batch = [] if chunk is None else [chunk]
+            batch = [] if not chunk else [chunk]
             while chunk is not None and not self._inbox.empty():
                 chunk = self._inbox.get_nowait()
-                if chunk is not None:
+                if chunk:
                     batch.append(chunk)
             if batch:
                 for ended in await self.engines.run(self.segmenter.feed, b"".join(batch)):
                     await self._finals.put(ended)
                 self._maybe_start_early_final()
                 self._maybe_interim()
+            if self._handing_over and self._may_hand_over():
+                # Audio the client sends from now on is not heard here: it is at a pause,
+                # and a client sends what no final covered again to the next engine.
+                chunk = None
             if chunk is None:
                 last = self.segmenter.flush()
                 if last is not None:
                     await self._finals.put(last)
                 await self._finals.put(None)
                 return
+
+    def _may_hand_over(self) -> bool:
+        """True between utterances, or once the hand-over has waited long enough."""
+        if self.segmenter.current is None:
+            return True
+        return asyncio.get_running_loop().time() >= self._handover_deadline
 
     def _maybe_start_early_final(self) -> None:
         """Once a pause has lasted ``speculate_ms``, start the final recognition; if the
@@ -153,6 +215,9 @@ class LiveSession:
             early[1].cancel()
         audio = current.samples()
         task = asyncio.create_task(self._recognize(audio, accurate=True))
+        # An early result dropped after it failed is not an unretrieved error: the final's
+        # own recognition reports failures.
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
         self._early[current.start_sample] = (audio.size, task)
 
     async def _recognize_final(self, ended: SpeechEnded) -> str:
@@ -210,13 +275,48 @@ class LiveSession:
 
     async def _finish_utterances(self) -> None:
         while (ended := await self._finals.get()) is not None:
-            await self._finish(ended)
+            try:
+                await self._finish(ended)
+            except StepFailed as failed:
+                await self._utterance_failed(failed.step)
+            else:
+                self._faults_in_a_row = 0
+        if self._handing_over:
+            await self._fatal(500, HANDOVER, close_code=1012)
+
+    async def _utterance_failed(self, step: str) -> None:
+        """Tell the client one utterance lost its ``step``; too many in a row end the session."""
+        self._faults_in_a_row += 1
+        if self._faults_in_a_row >= MAX_FAULTS_IN_A_ROW:
+            raise SessionFailed(
+                f"The engine failed on {self._faults_in_a_row} utterances in a row "
+                f"(last: {step}) and can't go on with this session"
+            )
+        await self.ws.send(
+            protocol.error(
+                500,
+                f"{step.capitalize()} failed for one utterance; the session goes on",
+                self.settings.reference_id,
+            )
+        )
+
+    async def _step(self, step: str, call: Callable[[], Awaitable[_T]]) -> _T:
+        """Run one engine step of an utterance; its failure becomes :class:`StepFailed`."""
+        try:
+            result = await call()
+            self._injected.check(step)  # a test's fault strikes as the step returns
+            return result
+        except ConnectionClosed:
+            raise
+        except Exception:
+            logger.exception("%s failed for one utterance", step.capitalize())
+            raise StepFailed(step) from None
 
     async def _finish(self, ended: SpeechEnded) -> None:
         settings = self.settings
         uid = self.utterance_id(ended.start_sample)
         self._finished_ids.add(uid)
-        heard = await self._recognize_final(ended)
+        heard = await self._step("recognition", lambda: self._recognize_final(ended))
         text = apply_vocabulary(heard, settings.vocabulary, language=self.language)
         if not text:
             return
@@ -224,20 +324,16 @@ class LiveSession:
             await self.ws.send(
                 self._transcript(text, True, uid, ended.start_sample, ended.audio.size)
             )
-        try:
-            translated = await self.engines.run(
+        translated = await self._step(
+            "translation",
+            lambda: self.engines.run(
                 self.engines.translator.translate,
                 text,
                 settings.source_language,
                 settings.target_language,
                 settings.dictionary,
-            )
-        except Exception as exc:
-            logger.warning("Translation failed: %s", exc)
-            await self.ws.send(
-                protocol.error(500, "Translation failed for one utterance", settings.reference_id)
-            )
-            return
+            ),
+        )
         if settings.translate:
             await self.ws.send(
                 protocol.translation(
@@ -247,8 +343,11 @@ class LiveSession:
         for sentence in _SENTENCE_END.split(translated):
             if not sentence.strip():
                 continue
-            pcm = await self.engines.run(
-                self.engines.synthesizer.synthesize, sentence, self.voice, settings.voice
+            pcm = await self._step(
+                "synthesis",
+                lambda s=sentence: self.engines.run(
+                    self.engines.synthesizer.synthesize, s, self.voice, settings.voice
+                ),
             )
             for offset in range(0, len(pcm), AUDIO_CHUNK_BYTES):
                 await self.ws.send(pcm[offset : offset + AUDIO_CHUNK_BYTES])

@@ -8,9 +8,10 @@ set -euo pipefail
 run_packages=(python3-venv apertium apertium-eng-spa apertium-eng-cat apertium-en-gl
   apertium-eo-en apertium-fr-es)
 # Tests also need browsers, Node for the JavaScript tests and for driving Firefox, tools to
-# make speech clips, and PulseAudio for Firefox's virtual microphone.
+# make speech clips, PulseAudio for Firefox's virtual microphone, and HAProxy for the tests
+# of several localvt engines behind a load balancer.
 test_packages=(chromium firefox-esr nodejs espeak-ng sox pocketsphinx-testdata pulseaudio
-  pulseaudio-utils)
+  pulseaudio-utils haproxy)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

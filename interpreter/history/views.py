@@ -76,6 +76,29 @@ def duration_label(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def moment_label(ms: int) -> str:
+    """``00:43`` into a session, ``1:02:05`` past the first hour."""
+    minutes, seconds = divmod(max(0, ms) // 1000, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+def fault_summary(faults: list[int], shown: int = 3) -> str:
+    """``the engine failed at 00:43``, ``… at 00:43 and 01:10``, ``… and 4 more times``;
+    empty when it never failed."""
+    if not faults:
+        return ""
+    times = [moment_label(ms) for ms in faults[:shown]]
+    rest = len(faults) - len(times)
+    if rest:
+        listed = f"{', '.join(times)} and {rest} more time{'s' if rest > 1 else ''}"
+    elif len(times) > 1:
+        listed = f"{', '.join(times[:-1])} and {times[-1]}"
+    else:
+        listed = times[0]
+    return f"The engine failed at {listed}"
+
+
 def _first(field: str) -> Subquery:
     """The value of ``field`` of a session's first utterance, as a subquery annotation."""
     rows = Utterance.objects.filter(session=OuterRef("pk")).order_by("started_at", "pk")
@@ -126,6 +149,7 @@ def history_list(request):
     )
     for session in page:
         session.duration_label = duration_label(session.duration_seconds)
+        session.fault_summary = fault_summary(session.faults)
     return render(
         request,
         "history/list.html",
@@ -213,6 +237,7 @@ def session_detail(request, session_id: int):
             "gaps": [gap_summary(session, gap) for gap in session.gaps],
             "title_form": TitleForm(instance=session),
             "duration": duration_label(session.duration_seconds),
+            "fault_summary": fault_summary(session.faults),
             "live": live,
             "formats": EXPORT_FORMATS,
             "text_choices": exports.TEXT_CHOICES,

@@ -37,6 +37,10 @@ TOO_FAST = (
     "Audio arrived faster than real time, so the session was stopped. "
     "Live interpretation needs a live microphone or meeting tab."
 )
+ENGINE_FAULT = (
+    "The translation service failed on what was just said, so it was not interpreted. "
+    "Interpreting goes on."
+)
 INTERNAL_ERROR = "Something went wrong on our side. What was said so far has been saved."
 NOT_ALL_SAVED = "Part of this session's transcript could not be saved."
 SERVER_RESTARTING = (

@@ -94,6 +94,8 @@ class LiveSession:
         self._ending: asyncio.Future[Refusal | None] | None = None
         self._last_event = 0.0
         self._reported: set[str] = set()
+        # A service failure the session survived: none of the service's text has come since.
+        self._recovering = False
         self._page_gone = False
         self.segment = 1
         # Where the stream's audio begins on the session's audio timeline (ms), and up to
@@ -491,6 +493,9 @@ class LiveSession:
         loop = asyncio.get_running_loop()
         async for event in stream:
             self._last_event = loop.time()
+            if self._recovering and isinstance(event, Transcript | Translation):
+                self._recovering = False
+                await self._send(_status("live", "Live again."))
             if isinstance(event, Transcript):
                 await self._on_transcript(event)
             elif isinstance(event, Translation):
@@ -509,10 +514,19 @@ class LiveSession:
             elif isinstance(event, Reconnecting):
                 await self._send(_status("reconnecting", _reconnecting(event)))
             elif isinstance(event, Reconnected):
+                self._recovering = False
                 await self._send(_status("live", _reconnected(event)))
             elif isinstance(event, ServiceError):
+                self._note_fault()
                 code = protocol.service_error_code(event.error)
-                await self._send(error_event(code, event.error.user_message, fatal=False))
+                await self._send(error_event(code, protocol.ENGINE_FAULT, fatal=False))
+
+    def _note_fault(self) -> None:
+        """Note on the row when the service failed (saved as the connection lets go of it;
+        a resumed session's row already holds the faults of its earlier connections)."""
+        since = timezone.now() - self.session.started_at
+        self.session.faults.append(max(0, round(since.total_seconds() * 1000)))
+        self._recovering = True
 
     def _utterance_id(self, service_id: str) -> str:
         """The id an utterance is saved and shown under: the service's own in the first

@@ -203,13 +203,15 @@ def finish_session(
             "audio_in_seconds",
             "audio_out_seconds",
             "resumable_until",
+            "faults",
         ]
     )
 
 
 @database_sync_to_async
 def save_counters(session: TranslationSession, audio_in: float, audio_out: float) -> None:
-    """A connection that let go of a session leaves its counters for the next one."""
+    """A connection that let go of a session leaves its counters (and the service faults
+    noted so far) for the next one."""
     TranslationSession.objects.filter(pk=session.pk).update(
-        audio_in_seconds=audio_in, audio_out_seconds=audio_out
+        audio_in_seconds=audio_in, audio_out_seconds=audio_out, faults=session.faults
     )

@@ -376,6 +376,8 @@ class LiveSession {
     if (!state) return;
     if (state === "connecting" && this.wasLive) state = "reconnecting"; // a resumed session
     const text = typeof message.message === "string" && message.message ? message.message : STATE_TEXT[state];
+    // Live again (after a reconnect, or captions after a service fault): the alert is over.
+    if (state === "live") clearAlert();
     if (this.stopping && state === "live") {
       setState("live", "Finishing…");
       return;

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter.live.protocol import ENGINE_FAULT
 from interpreter.models import TranslationSession
 from krisp import (
     KrispBadRequest,
@@ -18,6 +19,7 @@ from krisp import (
     KrispRateLimited,
     KrispServerError,
     KrispUnauthorized,
+    StreamOptions,
 )
 from tests.fakekrisp import Connection, echo, scripted, transcript, translation
 
@@ -54,8 +56,10 @@ async def test_a_refused_handshake_fails_the_session_with_its_message(
     assert (session.status, session.error) == ("failed", message)
     assert session.ended_at is not None
     ws_attempts = [r for r in fake.http_requests if r.path.startswith("/vt")]
-    # A refused key is retried once with a fresh one; nothing else is retried at start.
-    assert len(ws_attempts) == (2 if status == 401 else 1)
+    # A refused key is retried once with a fresh one; a busy engine (429) or a balancer
+    # with none free (503) is tried again through the same URL, a bounded number of times.
+    tries = {401: 2, 429: 1 + StreamOptions().busy_retries, 503: 1 + StreamOptions().busy_retries}
+    assert len(ws_attempts) == tries.get(status, 1)
     await browser.leave()
     await leaks.check(fake)
 
@@ -96,10 +100,10 @@ async def test_a_401_after_ready_is_cured_by_a_fresh_key_and_the_session_goes_on
     [
         # An unknown 4xx is a permanent refusal; an unknown 5xx is a hiccup.
         ({"code": 418, "reason": "Teapot"}, "bad_request", KrispBadRequest.user_message, True),
-        ({"code": 503}, "service_unavailable", KrispServerError.user_message, False),
+        ({"code": 503}, "service_unavailable", ENGINE_FAULT, False),
         ({"code": "429"}, "rate_limited", KrispRateLimited.user_message, True),
-        ({"code": None}, "service_unavailable", KrispServerError.user_message, False),
-        ({}, "service_unavailable", KrispServerError.user_message, False),
+        ({"code": None}, "service_unavailable", ENGINE_FAULT, False),
+        ({}, "service_unavailable", ENGINE_FAULT, False),
     ],
     ids=["418", "503", "429-as-string", "null-code", "no-code"],
 )

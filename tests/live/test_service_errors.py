@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter.live.protocol import ENGINE_FAULT
 from interpreter.models import TranslationSession
 from krisp import (
     KrispBadRequest,
@@ -109,16 +110,23 @@ async def test_a_500_the_service_survives_is_reported_and_the_session_goes_on(
     await browser.start()
 
     error = await browser.expect("error")
+    live_again = await browser.next()
     await browser.expect("transcript", text="Still here")
 
     assert error == {
         "type": "error",
         "code": "service_unavailable",
-        "message": KrispServerError.user_message,
+        "message": ENGINE_FAULT,
         "fatal": False,
     }
+    assert live_again == {"type": "status", "state": "live", "message": "Live again."}
     session = await TranslationSession.objects.aget()
     assert session.status == "running"
+    await browser.send({"type": "stop"})
+    await browser.expect("ended")
+    session = await TranslationSession.objects.aget()
+    (fault,) = session.faults
+    assert 0 <= fault < 5000
 
 
 async def _failed_with(message: str, seen: list[dict]) -> None:

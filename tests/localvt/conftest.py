@@ -33,7 +33,7 @@ def ws_url(server: LocalVT) -> str:
 
 
 def session_key(server: LocalVT) -> str:
-    return server.keys.issue(60)["session_key"]
+    return server.keys.issue(60, DEV_API_KEY)["session_key"]
 
 
 async def open_socket(server: LocalVT, key: str | None = None):

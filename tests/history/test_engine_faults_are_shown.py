@@ -1,0 +1,47 @@
+"""A session the engine failed in (and that went on) says when, on its page and in the list."""
+
+from __future__ import annotations
+
+import pytest
+
+from interpreter.history.views import fault_summary
+
+
+def test_the_session_page_says_when_the_engine_failed(alice_client, make_session, alice, alpha):
+    session = make_session(alice, alpha, title="Board call", faults=[43_200])
+
+    html = alice_client.get(f"/history/{session.pk}/").content.decode()
+
+    assert "The engine failed at 00:43; the session went on" in html
+
+
+def test_the_history_list_says_it_beside_the_session(alice_client, make_session, alice, alpha):
+    make_session(alice, alpha, title="Board call", faults=[43_200, 3_725_000])
+    make_session(alice, alpha, title="Quiet call")
+
+    html = alice_client.get("/history/").content.decode()
+
+    assert html.count("The engine failed at") == 1
+    assert "The engine failed at 00:43 and 1:02:05; the session went on." in html
+
+
+def test_a_session_without_faults_says_nothing_of_them(alice_client, alice_session):
+    html = alice_client.get(f"/history/{alice_session.pk}/").content.decode()
+    assert "engine failed" not in html
+
+
+@pytest.mark.parametrize(
+    ("faults", "said"),
+    [
+        ([], ""),
+        ([999], "The engine failed at 00:00"),
+        ([43_000, 70_000, 125_000], "The engine failed at 00:43, 01:10 and 02:05"),
+        (
+            [1_000, 2_000, 3_000, 4_000, 5_000],
+            "The engine failed at 00:01, 00:02, 00:03 and 2 more times",
+        ),
+        ([1_000, 2_000, 3_000, 4_000], "The engine failed at 00:01, 00:02, 00:03 and 1 more time"),
+    ],
+)
+def test_the_summary_lists_the_first_few_moments(faults, said):
+    assert fault_summary(faults) == said

@@ -1,9 +1,9 @@
 """Uploaded glossary files, read within bounds and refused in words a user understands.
 
 Sync views share one thread under ASGI, so an upload must never keep it busy: a request
-larger than ``UPLOAD_MAX_MB`` is refused by :class:`BoundedUploadHandler` before Django
-parses its body into a file, and :func:`read_table` stops at the first row past the
-limit (a glossary's entry limit) instead of reading the rest. Every failure is an
+larger than ``UPLOAD_MAX_MB`` is refused by :class:`RefuseOversizedUploads` before Django
+parses its body, and :func:`read_table` stops at the first row past the limit (a
+glossary's entry limit) instead of reading the rest. Every failure is an
 :class:`UploadError` whose message says what to do, never a parser's exception name.
 """
 
@@ -16,7 +16,7 @@ import zipfile
 
 import tablib
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.shortcuts import render
 
 import spreadsheets
 
@@ -42,40 +42,25 @@ def too_large_message() -> str:
     )
 
 
-class BoundedUploadHandler(FileUploadHandler):
-    """Refuses a file of a request over ``UPLOAD_MAX_MB`` before any of it is stored.
+class RefuseOversizedUploads:
+    """Middleware: a request whose body is over ``UPLOAD_MAX_MB`` is answered 413 at once.
 
-    The request's declared length is checked when the file part starts, and the bytes
-    actually received as they arrive (a request may not declare its length). The refusal
-    is left on ``request.upload_refused`` for the view to say; the form fields before the
-    file (the CSRF token comes first) are kept, so the page can answer normally.
+    It runs before any view or ``process_view`` (CSRF's reads the body), so Django never
+    parses the file: the page says the limit and links back to the form.
     """
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        self.declared_too_large = content_length > max_upload_bytes()
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
 
-    def new_file(self, *args, **kwargs) -> None:
-        super().new_file(*args, **kwargs)
-        if self.declared_too_large:
-            self._refuse()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > max_upload_bytes():
-            self._refuse()
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-    def _refuse(self) -> None:
-        self.request.upload_refused = too_large_message()
-        # connection_reset: don't read the rest of the body; the response is all there is.
-        raise StopUpload(connection_reset=True)
-
-
-def upload_refusal(request) -> str | None:
-    """The message for a file this request's upload handler refused, or None."""
-    return getattr(request, "upload_refused", None)
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > max_upload_bytes():
+            context = {"message": too_large_message(), "back": request.get_full_path()}
+            return render(request, "glossaries/upload_too_large.html", context, status=413)
+        return self.get_response(request)
 
 
 def read_table(data: bytes, file_format: str, max_rows: int) -> tablib.Dataset:

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CurrentAccountMiddleware",
+    # Before any view or process_view reads a body: see glossaries/uploads.py.
+    "glossaries.uploads.RefuseOversizedUploads",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -262,16 +264,12 @@ if ROOM_JOINS_PER_MINUTE < 1:
 # library versions it was verified on; off, daphne runs exactly as shipped.
 SERVER_TUNING = _strict_bool("SERVER_TUNING", True)
 
-# Uploads (glossary imports): a request over this size is refused before its file is
-# stored, so a huge upload can't hold the server (see glossaries/uploads.py).
+# Uploads (glossary imports): a request over this size is answered 413 before Django reads
+# its body, so a huge upload can't hold the server (glossaries.uploads.RefuseOversizedUploads,
+# in MIDDLEWARE above).
 UPLOAD_MAX_MB = _read("UPLOAD_MAX_MB", env.int, 5)
 if UPLOAD_MAX_MB < 1:
     raise ImproperlyConfigured("Invalid value for UPLOAD_MAX_MB: must be at least 1")
-FILE_UPLOAD_HANDLERS = [
-    "glossaries.uploads.BoundedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
-]
 
 # Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,7 @@ service. Every value can be overridden by an environment variable documented in
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -301,9 +302,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Log-in, sign-up and password-reset attempts are rate limited per client address.
+# Log-in, sign-up and password-reset attempts are rate limited per client address (and
+# log-in per username, reset per e-mail address).
 RATELIMIT_VIEW = "accounts.views.rate_limited"
 AUTH_RATE_LIMIT = _read("AUTH_RATE_LIMIT", env.str, "10/m")
+# The reverse proxies in front of the app (addresses or networks). Only a request from one
+# of them has its X-Forwarded-For believed; see accounts/client_address.py.
+TRUSTED_PROXIES = _read("TRUSTED_PROXIES", env.list, [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Invalid value for TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
 
 LOG_LEVEL = _read("LOG_LEVEL", env.str, "INFO").upper()
 LOGGING = {

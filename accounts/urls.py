@@ -71,7 +71,25 @@ urlpatterns = [
     ),
     path("account/switch/", views.switch_account, name="switch_account"),
     path("account/<slug:slug>/", views.account_detail, name="account_detail"),
-    path("account/<slug:slug>/members/add/", views.member_add, name="member_add"),
+    path("account/<slug:slug>/invitations/", views.invitation_create, name="invitation_create"),
+    path(
+        "account/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path(
+        "invitations/<str:token>/accept/",
+        views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<str:token>/decline/",
+        views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation_decline",
+    ),
     path(
         "account/<slug:slug>/members/<int:membership_id>/role/",
         views.member_role,

@@ -317,6 +317,10 @@ for _proxy in TRUSTED_PROXIES:
             f"Invalid value for TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
         ) from None
 RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
+# Days an invitation to join an account can be accepted.
+INVITATION_DAYS = _read("INVITATION_DAYS", env.int, 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("Invalid value for INVITATION_DAYS: must be at least 1")
 
 LOG_LEVEL = _read("LOG_LEVEL", env.str, "INFO").upper()
 LOGGING = {

@@ -25,6 +25,7 @@ from accounts.models import Account
 
 from . import services
 from .forms import DictionaryPasteForm, GlossaryForm, PasteForm, VocabularyPasteForm
+from .languages import Offer, offered
 from .models import MAX_TERMS_PER_GLOSSARY, Glossary
 
 
@@ -51,6 +52,15 @@ def _glossary_or_404(request: HttpRequest, glossary_id: int) -> Glossary:
     return get_object_or_404(Glossary.objects.for_account(account), pk=glossary_id)
 
 
+def _with_offer(glossary: Glossary, offer: Offer) -> Glossary:
+    """Attach what the page says about the glossary's languages: names, and why the
+    service can't be used for its pair (``unavailable``), if it can't."""
+    glossary.source_label = offer.label(glossary.source_language)
+    glossary.target_label = offer.label(glossary.target_language)
+    glossary.unavailable = offer.pair_problem(glossary.source_language, glossary.target_language)
+    return glossary
+
+
 @login_required
 @require_GET
 def glossary_list(request: HttpRequest) -> HttpResponse:
@@ -60,10 +70,15 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
         if account is not None
         else Glossary.objects.none()
     )
+    offer = offered()
     return render(
         request,
         "glossaries/list.html",
-        {"glossaries": glossaries, "can_manage": _can_manage(request)},
+        {
+            "glossaries": [_with_offer(glossary, offer) for glossary in glossaries],
+            "offer_error": offer.error,
+            "can_manage": _can_manage(request),
+        },
     )
 
 
@@ -71,11 +86,13 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def glossary_detail(request: HttpRequest, glossary_id: int) -> HttpResponse:
     glossary = _glossary_or_404(request, glossary_id)
+    offer = offered()
     return render(
         request,
         "glossaries/detail.html",
         {
-            "glossary": glossary,
+            "glossary": _with_offer(glossary, offer),
+            "offer_error": offer.error,
             "vocabulary": glossary.vocabulary.all(),
             "dictionary": glossary.dictionary.all(),
             "can_manage": _can_manage(request),

@@ -127,3 +127,21 @@ class VocabularyPasteForm(PasteForm):
 
 class DictionaryPasteForm(PasteForm):
     parser = staticmethod(parse_dictionary_lines)
+
+
+class ImportForm(forms.Form):
+    """A file of vocabulary terms or dictionary entries for one glossary's import page."""
+
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=[("vocabulary", "Vocabulary terms"), ("dictionary", "Dictionary entries")],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="A header row, then one row per term: <code>term</code> for vocabulary; "
+        "<code>source</code>, <code>target</code> and an optional <code>note</code> for the "
+        "dictionary. Rows whose term the glossary has are updated; nothing is saved "
+        "unless every row is good.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -109,3 +109,28 @@ def test_an_ordinary_text_cell_in_an_xlsx_export_has_no_quote_prefix(
 
     name = xlsx_cells(response)[1][0]
     assert (name.value, name.data_type, name.quotePrefix) == ("Medical", "s", False)
+
+
+@CASES
+def test_a_glossary_name_and_note_are_text_in_the_glossary_pages_csv(
+    alice_client, formula_glossary, text
+):
+    glossary = formula_glossary(text)
+
+    response = alice_client.get(f"/glossaries/{glossary.pk}/export/dictionary.csv")
+
+    assert csv_rows(response)[1] == ["'" + text, "stroke", "ictus", "'" + text]
+
+
+@CASES
+def test_a_glossary_name_and_note_are_string_cells_in_the_glossary_pages_xlsx(
+    alice_client, formula_glossary, text
+):
+    glossary = formula_glossary(text)
+
+    response = alice_client.get(f"/glossaries/{glossary.pk}/export/dictionary.xlsx")
+
+    name, _, _, note = xlsx_cells(response)[1]
+    expected = text.replace("\r", "\n")
+    for cell in (name, note):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (expected, "s", True)

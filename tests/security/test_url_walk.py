@@ -80,6 +80,7 @@ def alpha_data(alice, alpha):
         "pk": glossary.pk,
         "fmt": "txt",
         "format": "txt",
+        "kind": "dictionary",
     }
 
 

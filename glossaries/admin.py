@@ -159,6 +159,14 @@ class GlossaryAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
             )
         return response
 
+    def get_changeform_initial_data(self, request) -> dict:
+        """A new glossary is for the user's account when they manage exactly one."""
+        initial = super().get_changeform_initial_data(request)
+        managed = list(self.managed_accounts(request).values_list("pk", flat=True)[:2])
+        if len(managed) == 1:
+            initial.setdefault("account", managed[0])
+        return initial
+
     def save_model(self, request, obj, form, change) -> None:
         # Moves the default flag from the pair's previous default, which the form allowed.
         services.save_glossary(obj)

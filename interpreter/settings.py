@@ -96,7 +96,8 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin, opened to account owners and admins by their role (accounts/admin_site.py).
+    "accounts.admin_site.ScopedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -32,6 +32,7 @@ def limited(view, name: str, **keys):
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("signup/", limited(views.signup, "signup"), name="signup"),
     path(
         "login/",

@@ -8,11 +8,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from .forms import ChangeRoleForm, InviteForm, SignUpForm
@@ -68,6 +70,16 @@ def _invitation_from(request) -> Invitation | None:
 def rate_limited(request, exception):
     """Shown instead of a form when a client posts too often (settings.RATELIMIT_VIEW)."""
     return render(request, "429.html", status=429)
+
+
+FAVICON = settings.BASE_DIR / "static" / "favicon.svg"
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``, which browsers and tools ask for on their own: the site's icon."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/svg+xml")
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.forms import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from accounts.admin_scoping import AccountScopedAdminMixin
 
@@ -172,10 +173,26 @@ class GlossaryAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
         services.save_glossary(obj)
 
 
+PREVIEW_STYLES = {"all": ["glossaries/import-preview.css"]}
+
+
+class GlossaryImportForm(ImportForm):
+    class Media:
+        css = PREVIEW_STYLES
+
+
+class GlossaryConfirmImportForm(ConfirmImportForm):
+    class Media:
+        css = PREVIEW_STYLES
+
+
 class GlossaryRowsAdmin(AccountScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     """Vocabulary terms or dictionary entries across glossaries, with import and export."""
 
     account_path = "glossary__account"
+    # Their media carry the stylesheet that colours the preview's changes (no inline styles).
+    import_form_class = GlossaryImportForm
+    confirm_form_class = GlossaryConfirmImportForm
     import_formats = FORMATS
     export_formats = FORMATS
     list_select_related = ["glossary", "glossary__account"]

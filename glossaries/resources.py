@@ -10,12 +10,30 @@ imports a file none of whose rows is bad, in one transaction.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
+from import_export.resources import Diff
 
 from .models import MAX_TERMS_PER_GLOSSARY, DictionaryEntry, Glossary, VocabularyTerm
 from .services import normalize_term
+
+
+class DiffWithoutInlineStyles(Diff):
+    """The preview's changes, marked with ``<ins>`` and ``<del>`` only.
+
+    diff-match-patch colours them with inline ``style`` attributes, which the site's
+    Content-Security-Policy refuses; ``static/glossaries/import-preview.css`` colours them.
+    """
+
+    def as_html(self) -> list[str]:
+        return [mark_safe(INLINE_STYLE.sub("", html)) for html in super().as_html()]
+
+
+INLINE_STYLE = re.compile(r'\sstyle="[^"]*"')
 
 
 class GlossaryWidget(widgets.ForeignKeyWidget):
@@ -74,6 +92,9 @@ class GlossaryRowsResource(resources.ModelResource):
 
     def get_queryset(self) -> QuerySet:
         return self._meta.model.objects.filter(glossary__in=self.glossaries)
+
+    def get_diff_class(self) -> type[Diff]:
+        return DiffWithoutInlineStyles
 
     def before_import_row(self, row, **kwargs) -> None:
         """Trim and collapse whitespace in terms, as the pages do."""

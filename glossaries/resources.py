@@ -89,6 +89,7 @@ class GlossaryRowsResource(resources.ModelResource):
         self.fields["glossary"].widget.glossaries = self.glossaries
         self._first_row_of: dict[tuple[int, str], int] = {}
         self._size_of: dict[int, int] = {}
+        self._existing: dict[int, dict[str, Model]] = {}
 
     def get_queryset(self) -> QuerySet:
         return self._meta.model.objects.filter(glossary__in=self.glossaries)
@@ -105,8 +106,9 @@ class GlossaryRowsResource(resources.ModelResource):
     def get_instance(self, instance_loader, row) -> Model | None:
         """The existing row with this key, ignoring case as the unique constraint does.
 
-        A row whose glossary can't be found is treated as new; ``import_instance`` then
-        reports the glossary as that row's error.
+        A glossary's rows are read once, on its first row in the file, rather than one
+        query per row. A row whose glossary can't be found is treated as new;
+        ``import_instance`` then reports the glossary as that row's error.
         """
         try:
             glossary = self.fields["glossary"].clean(row)
@@ -115,11 +117,10 @@ class GlossaryRowsResource(resources.ModelResource):
         key = row.get(self.key_field)
         if not isinstance(key, str) or not key:
             return None
-        return (
-            self.get_queryset()
-            .filter(glossary=glossary, **{f"{self.key_field}__iexact": key})
-            .first()
-        )
+        if glossary.pk not in self._existing:
+            rows = self.get_queryset().filter(glossary=glossary)
+            self._existing[glossary.pk] = {getattr(r, self.key_field).lower(): r for r in rows}
+        return self._existing[glossary.pk].get(key.lower())
 
     def import_instance(self, instance, row, **kwargs) -> None:
         """Fill ``instance`` from ``row``, adding an error if the file repeats its key."""
@@ -139,8 +140,21 @@ class GlossaryRowsResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Krisp's rules (the model's validators), then the per-glossary limit for a new row."""
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+        """Krisp's rules (the model's validators), then the per-glossary limit for a new row.
+
+        Uniqueness is settled before this, without a query per row: ``get_instance``
+        matches a key the glossary has (ignoring case) and ``import_instance`` refuses a
+        key the file repeats; the database's constraint still guards the save.
+        """
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
         if instance.pk is not None:
             return
         glossary = instance.glossary

@@ -1,20 +1,28 @@
 """The language pairs a glossary can be for: those the configured service offers.
 
-The list is the one the live page uses (``interpreter.voice.voice_client`` and
-``interpreter.views.language_choices``), cached by the client, so a glossary can only be
-made for a pair the live page can start, and a glossary whose pair the service stopped
-offering is found and explained instead of silently missing from the live page.
+The same list, from the same service and settings, as the live page's: the service's
+language list (``KrispClient.languages``, cached for KRISP_LANGUAGES_TTL_SECONDS) and
+``krisp.Language.translates_to`` for which pairs exist. So a glossary can only be made for
+a pair the live page can start, and one whose pair the service stopped offering is found
+and explained instead of silently missing from the live page.
+
+Glossaries never import the interpreter app (docs/architecture.md), so the list comes
+through a client of its own here, built from the settings ``interpreter.voice`` reads.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 
-from interpreter.views import language_choices
-from interpreter.voice import voice_client
-from krisp import KrispError
+from krisp import KrispClient, KrispError, Language
+
+_lock = threading.Lock()
+_client: KrispClient | None = None
+_built_from: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -64,11 +72,40 @@ class Offer:
 def offered() -> Offer:
     """The service's current offer (cached by the client for KRISP_LANGUAGES_TTL_SECONDS)."""
     try:
-        languages = async_to_sync(voice_client().languages)()
+        languages = async_to_sync(_languages_client().languages)()
     except KrispError as exc:
         return Offer(error=exc.user_message)
-    choices = language_choices(languages)
     return Offer(
         names={language.code: language.name for language in languages},
-        pairs=choices["pairs"],
+        pairs=_pairs(languages),
     )
+
+
+def _pairs(languages: list[Language]) -> dict[str, list[str]]:
+    """Each language that translates into another, and what it translates into."""
+    pairs = {
+        source.code: [target.code for target in languages if source.translates_to(target.code)]
+        for source in languages
+    }
+    return {source: targets for source, targets in pairs.items() if targets}
+
+
+def _languages_client() -> KrispClient:
+    """A client for the configured service, rebuilt when its settings change."""
+    global _client, _built_from
+    key = (
+        settings.KRISP_API_KEY,
+        settings.KRISP_API_BASE,
+        settings.KRISP_WS_URL,
+        settings.KRISP_LANGUAGES_TTL_SECONDS,
+    )
+    with _lock:
+        if _client is None or _built_from != key:
+            _client = KrispClient(
+                settings.KRISP_API_KEY,
+                api_base=settings.KRISP_API_BASE,
+                ws_url=settings.KRISP_WS_URL,
+                languages_ttl_seconds=settings.KRISP_LANGUAGES_TTL_SECONDS,
+            )
+            _built_from = key
+        return _client

@@ -3,7 +3,8 @@
 Served by daphne (`daphne interpreter.asgi:application`). WebSocket routes are wrapped in
 the origin check and the session-based auth stack, so a consumer sees `scope["user"]`
 and never a cross-origin socket. This is where daphne is told to fail a broken WebSocket with
-a close code rather than a dropped connection (`interpreter.websocket_failures`), and where
+a close code rather than a dropped connection (`interpreter.websocket_failures`) and to
+leave form bodies to Django (`interpreter.form_bodies`), and where
 its per-frame work is trimmed (`interpreter.server_tuning`), once, unless `SERVER_TUNING` is
 off.
 """
@@ -20,7 +21,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from interpreter import server_tuning, websocket_failures  # noqa: E402
+from interpreter import form_bodies, server_tuning, websocket_failures  # noqa: E402
 from interpreter.routing import websocket_urlpatterns  # noqa: E402
 from interpreter.socket_session import socket_auth_stack  # noqa: E402
 
@@ -34,6 +35,7 @@ application = ProtocolTypeRouter(
 )
 
 websocket_failures.install()
+form_bodies.install()
 server_tuning.install(enabled=settings.SERVER_TUNING)
 
 # Everything loaded so far (Django, the apps, Twisted, the routes) lives as long as the

@@ -12,7 +12,7 @@ from daphne.http_protocol import WebRequest
 from twisted.internet.testing import StringTransport
 from twisted.web.http import HTTPChannel
 
-from glossaries.server_uploads import install
+from interpreter.form_bodies import install
 
 BODY = (
     b'--b\r\nContent-Disposition: form-data; name="import_file"; filename="a.csv"\r\n\r\n'

@@ -132,3 +132,41 @@ def test_a_csv_with_an_unclosed_quote_names_the_line(staff_alice_client, medical
     response = preview(staff_alice_client, "vocabularyterm", upload)
 
     assert file_error(response).startswith("Line 3 can't be read as CSV")
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_an_oversized_body_never_reaches_django(settings):
+    """Through the app daphne serves: the declared length alone earns the 413 page; the
+    body, which would be megabytes, is never handed to Django (it isn't even sent here)."""
+    from asgiref.testing import ApplicationCommunicator
+
+    from interpreter.asgi import application
+
+    settings.UPLOAD_MAX_MB = 1
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "path": "/glossaries/1/import/",
+        "raw_path": b"/glossaries/1/import/",
+        "query_string": b"",
+        "root_path": "",
+        "scheme": "http",
+        "headers": [
+            (b"host", b"localhost"),
+            (b"content-type", b"multipart/form-data; boundary=b"),
+            (b"content-length", str(50 * 1024 * 1024).encode()),
+        ],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    app = ApplicationCommunicator(application, scope)
+    await app.send_input({"type": "http.request", "body": b"--b\r\n", "more_body": True})
+
+    start = await app.receive_output(10)
+    body = await app.receive_output(10)
+
+    assert start["status"] == 413
+    assert b"larger than 1 MB" in body["body"]
+    await app.send_input({"type": "http.disconnect"})
+    await app.wait(5)

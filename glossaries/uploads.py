@@ -1,8 +1,10 @@
 """Uploaded glossary files, read within bounds and refused in words a user understands.
 
 Sync views share one thread under ASGI, so an upload must never keep it busy: a request
-larger than ``UPLOAD_MAX_MB`` is refused by :class:`RefuseOversizedUploads` before Django
-parses its body, and :func:`read_table` stops at the first row past the limit (a
+declaring a body over ``UPLOAD_MAX_MB`` gets an empty body from
+:func:`refuse_oversized_bodies` (and, under daphne, was never stored:
+``interpreter.request_bodies``), and :class:`RefuseOversizedUploads` answers it 413 before
+any view parses anything; :func:`read_table` stops at the first row past the limit (a
 glossary's entry limit) instead of reading the rest. Every failure is an
 :class:`UploadError` whose message says what to do, never a parser's exception name.
 """
@@ -121,7 +123,7 @@ def read_table(data: bytes, file_format: str, max_rows: int) -> tablib.Dataset:
 
 def _csv_rows(data: bytes):
     if data.startswith(ZIP_SIGNATURE):
-        raise UploadError("This looks like an Excel workbook, not CSV: choose the XLSX format.")
+        raise UploadError("This looks like an Excel workbook, not CSV: import it as XLSX (.xlsx).")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

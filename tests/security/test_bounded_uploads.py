@@ -120,7 +120,7 @@ def test_a_workbook_sent_as_csv_is_explained(staff_alice_client, medical):
     response = preview(staff_alice_client, "vocabularyterm", upload, CSV_FORMAT)
 
     assert file_error(response) == (
-        "This looks like an Excel workbook, not CSV: choose the XLSX format."
+        "This looks like an Excel workbook, not CSV: import it as XLSX (.xlsx)."
     )
 
 

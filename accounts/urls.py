@@ -33,7 +33,7 @@ def limited(view, name: str, **keys):
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("signup/", limited(views.signup, "signup"), name="signup"),
+    path("signup/", limited(views.signup, "signup", email=_posted("email")), name="signup"),
     path(
         "login/",
         limited(

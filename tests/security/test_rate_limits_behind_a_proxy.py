@@ -96,11 +96,16 @@ def test_the_username_count_ignores_case_and_spaces(client, alice, behind_a_prox
     assert statuses[-1] == 429
 
 
-def test_sign_up_saying_an_address_is_taken_is_limited_per_client(client, alice, behind_a_proxy):
+def test_sign_up_saying_an_address_is_taken_is_limited_per_client(
+    client, make_user, behind_a_proxy
+):
+    for n in [*range(LIMIT + 1), 99]:
+        make_user(f"taken{n}")  # make_user gives them taken<n>@example.com
+
     def sign_up(n: int, address: str) -> int:
         form = {
             "username": f"someone{n}",
-            "email": "alice@example.com",
+            "email": f"taken{n}@example.com",
             "password1": "another horse battery",
             "password2": "another horse battery",
         }
@@ -128,4 +133,23 @@ def test_password_resets_for_one_address_are_limited_from_anywhere(client, alice
     ]
 
     assert statuses[:LIMIT] == [302] * LIMIT
+    assert statuses[LIMIT] == 429
+
+
+def test_sign_up_probing_one_address_is_limited_from_anywhere(client, alice, behind_a_proxy):
+    def sign_up(n: int) -> int:
+        form = {
+            "username": f"someone{n}",
+            "email": "Alice@Example.com",
+            "password1": "another horse battery",
+            "password2": "another horse battery",
+        }
+        forwarded = f"192.0.2.{n}"
+        return client.post(
+            "/signup/", form, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    statuses = [sign_up(n) for n in range(LIMIT + 1)]
+
+    assert statuses[:LIMIT] == [200] * LIMIT
     assert statuses[LIMIT] == 429

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -180,12 +181,15 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "room_listen",
+    "favicon",  # the site's icon
+    "invitation",  # an invitation's link: who invites whom, then log in or sign up to answer
 }
 
 
 @pytest.fixture
 def guest_client(client, alpha, alpha_data):
     """An anonymous visitor who came in through a link room's listener link (a guest)."""
+    cache.clear()  # joins are rate limited per address, and this walk joins once per route
     room = Room.objects.create(
         account=alpha, name="Open house", source_language="en-US", access=Room.Access.LINK
     )

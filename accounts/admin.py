@@ -4,13 +4,17 @@ from django.contrib import admin
 from django.db.models import Count
 
 from .admin_scoping import AccountScopedAdminMixin
-from .models import Account, Membership
+from .models import Account, Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Nobody joins an account without accepting an invitation (superusers excepted).
+        return request.user.is_superuser
 
 
 @admin.register(Account)
@@ -41,3 +45,21 @@ class MembershipAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "account__name"]
     raw_id_fields = ["user"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        # Nobody joins an account without accepting an invitation (superusers excepted).
+        return request.user.is_superuser
+
+
+@admin.register(Invitation)
+class InvitationAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
+    """Invitations are sent from the account page; here they can be looked at and deleted."""
+
+    list_display = ["email", "account", "role", "status", "invited_by", "expires_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["email", "account__name"]
+    fields = ["account", "email", "role", "status", "invited_by", "created_at", "expires_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False

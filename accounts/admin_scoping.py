@@ -1,8 +1,9 @@
-"""Scope the Django admin to the accounts a staff user manages.
+"""Scope the Django admin to the accounts a user manages.
 
-Superusers see everything. Other staff see only objects of accounts where they are an
-owner or admin: list querysets, foreign-key choices and object URLs are all filtered,
-and another account's object answers 404 rather than revealing that it exists.
+Superusers see everything. Anyone else who is an owner or admin of an account (staff or
+not: see ``admin_site``) sees only objects of those accounts: list querysets, foreign-key
+choices and object URLs are all filtered, and another account's object answers 404
+rather than revealing that it exists.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ class AccountScopedAdminMixin:
 
     def _is_scoped_staff(self, request) -> bool:
         user = request.user
-        return user.is_active and user.is_staff and self.managed_accounts(request).exists()
+        return user.is_active and self.managed_accounts(request).exists()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

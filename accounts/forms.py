@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import Membership
+from .models import Invitation, Membership
 
 User = get_user_model()
 
@@ -15,12 +15,23 @@ class SignUpForm(UserCreationForm):
         max_length=100,
         required=False,
         label="Team name",
-        help_text="Your personal account's name; you can invite others to it later.",
+        help_text="The team you will own, named as its members will see it; you can invite "
+        "others to it later. Leave it empty to name it after your username.",
     )
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def __init__(self, *args, invitation: Invitation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        if invitation is not None:
+            self.fields["email"].initial = invitation.email
+            self.fields["account_name"].help_text = (
+                f"Leave it empty to join only {invitation.account}; give a name to own a "
+                "team of your own as well."
+            )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
@@ -29,21 +40,12 @@ class SignUpForm(UserCreationForm):
         return email
 
 
-class AddMemberForm(forms.Form):
-    user = forms.CharField(label="Username or e-mail", max_length=254)
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="They get a link to accept or decline; nobody joins without saying yes.",
+    )
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
-
-    def clean_user(self):
-        value = self.cleaned_data["user"].strip()
-        user = (
-            User.objects.filter(username__iexact=value).first()
-            or User.objects.filter(email__iexact=value).first()
-        )
-        if user is None:
-            raise forms.ValidationError(
-                "No user with that username or e-mail; they need to sign up first."
-            )
-        return user
 
 
 class ChangeRoleForm(forms.Form):

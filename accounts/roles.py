@@ -1,10 +1,18 @@
-"""The membership rules: who may change whom, and the last-owner rule."""
+"""The membership rules: who may change whom, the last-owner rule, and invitations.
+
+Nobody is put into an account without saying yes: owners and admins invite by e-mail
+address, and the invitee accepts or declines.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import timedelta
 
-from .models import Account, Membership
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Account, Invitation, Membership
 
 
 class MembershipRuleError(Exception):
@@ -24,12 +32,86 @@ def _check_actor(actor_role: str | None, target_role: str, new_role: str | None)
 
 
 @transaction.atomic
-def add_member(account: Account, actor, user, role: str) -> Membership:
-    """Add ``user`` to ``account`` with ``role``, as ``actor`` (an owner or admin)."""
+def invite(account: Account, actor, email: str, role: str) -> Invitation:
+    """Invite ``email`` to ``account`` as ``role``, as ``actor`` (an owner or admin).
+
+    Whether anybody has signed up with that address makes no difference. An open
+    invitation to the same address is renewed: new role, new expiry, new link (the old
+    link stops working).
+    """
     _check_actor(account.role_of(actor), Membership.Role.MEMBER, role)
-    if account.memberships.filter(user=user).exists():
-        raise MembershipRuleError(f"{user.get_username()} is already a member.")
-    return Membership.objects.create(account=account, user=user, role=role)
+    email = email.strip().lower()
+    if account.memberships.filter(user__email__iexact=email).exists():
+        raise MembershipRuleError(f"Someone with the address {email} is already a member.")
+    expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    invitation = account.invitations.open().filter(email__iexact=email).first()
+    if invitation is None:
+        invitation = Invitation(account=account, email=email)
+    invitation.role = role
+    invitation.invited_by = actor
+    invitation.expires_at = expires_at
+    invitation.token = Invitation._meta.get_field("token").default()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> Membership:
+    """``user`` joins the invitation's account with its role (already a member: kept)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_open(invitation)
+    account = invitation.account
+    try:
+        # The inviter must still be allowed to give this role.
+        _check_actor(
+            account.role_of(invitation.invited_by), Membership.Role.MEMBER, invitation.role
+        )
+    except MembershipRuleError:
+        raise MembershipRuleError(
+            "This invitation is no longer valid: whoever sent it can no longer invite to "
+            f"{account}. Ask one of its owners to invite you again."
+        ) from None
+    membership, _ = Membership.objects.get_or_create(
+        account=account, user=user, defaults={"role": invitation.role}
+    )
+    _answer(invitation, Invitation.Status.ACCEPTED)
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(invitation: Invitation) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_open(invitation)
+    _answer(invitation, Invitation.Status.DECLINED)
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, actor) -> None:
+    """Withdraw an open invitation, as an owner or admin (only owners withdraw an owner's)."""
+    _check_actor(invitation.account.role_of(actor), Membership.Role.MEMBER, invitation.role)
+    if invitation.status != Invitation.Status.PENDING:
+        raise MembershipRuleError(
+            f"This invitation was already {invitation.get_status_display().lower()}."
+        )
+    _answer(invitation, Invitation.Status.REVOKED)
+
+
+def _check_open(invitation: Invitation) -> None:
+    if invitation.status != Invitation.Status.PENDING:
+        raise MembershipRuleError(
+            f"This invitation was already {invitation.get_status_display().lower()}."
+        )
+    if invitation.is_expired:
+        raise MembershipRuleError(
+            f"This invitation has expired. Ask an owner of {invitation.account} to invite you "
+            "again."
+        )
+
+
+def _answer(invitation: Invitation, status: str) -> None:
+    invitation.status = status
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
 
 
 @transaction.atomic

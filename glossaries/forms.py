@@ -4,44 +4,76 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 
+from .languages import Offer, offered
 from .models import Glossary
 from .services import LineError, parse_dictionary_lines, parse_vocabulary_lines
-
-# A BCP-47 tag as Krisp takes it: a 2-3 letter language, then optional subtags (es-ES, zh-Hans-CN).
-validate_language_tag = RegexValidator(
-    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-    "Enter a BCP-47 language tag such as en-US or es.",
-    code="language_tag",
-)
 
 
 class GlossaryForm(forms.ModelForm):
     """A glossary's name, languages, description and default flag.
 
-    The account is given by the caller (the page's current account) unless the form
-    shows an ``account`` field (the admin). Making a glossary the default is allowed even
-    when its pair already has one: ``services.save_glossary`` moves the flag.
+    The languages are chosen from the pairs the translation service offers (``offer``,
+    fetched when not given), so every glossary can be used on the live page; a glossary
+    whose pair is no longer offered may keep it (it is marked on its pages) but not move
+    to another pair that isn't offered. The account is given by the caller (the page's
+    current account) unless the form shows an ``account`` field (the admin). Making a
+    glossary the default is allowed even when its pair already has one:
+    ``services.save_glossary`` moves the flag.
     """
 
     class Meta:
         model = Glossary
         fields = ["name", "source_language", "target_language", "description", "is_default"]
-        labels = {"is_default": "Default for this language pair"}
+        labels = {
+            "source_language": "Spoken language",
+            "target_language": "Translated into",
+            "is_default": "Default for this language pair",
+        }
         help_texts = {
             "is_default": "Preselected on the live page for these languages; "
             "replaces the pair’s current default."
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer: Offer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("source_language", "target_language"):
-            self.fields[name].validators.append(validate_language_tag)
-            self.fields[name].widget.attrs.update(autocapitalize="none", spellcheck="false")
+        self.offer = offered() if offer is None else offer
+        kept = (
+            (self.instance.source_language, self.instance.target_language)
+            if self.instance.pk
+            else None
+        )
+        self.kept_pair = kept
+        for name, choices, index in (
+            ("source_language", self.offer.sources, 0),
+            ("target_language", self.offer.targets, 1),
+        ):
+            choices = list(choices)
+            if kept and kept[index] not in dict(choices):
+                choices.append((kept[index], f"{kept[index]} (no longer offered)"))
+            model_field = self.fields[name]
+            self.fields[name] = forms.ChoiceField(
+                label=model_field.label,
+                choices=[("", "Choose a language"), *choices],
+                help_text="The languages the translation service offers, as on the live page.",
+            )
 
     def clean(self) -> dict:
+        cleaned = self._clean_name()
+        source, target = cleaned.get("source_language"), cleaned.get("target_language")
+        if self.offer.error and (source, target) != self.kept_pair:
+            raise ValidationError(
+                f"{self.offer.error} Until it answers, the languages can’t be chosen.",
+                code="service_unavailable",
+            )
+        if source and target and (source, target) != self.kept_pair:
+            problem = self.offer.pair_problem(source, target)
+            if problem:
+                self.add_error("target_language", problem)
+        return cleaned
+
+    def _clean_name(self) -> dict:
         cleaned = super().clean()
         account = cleaned.get("account")
         account_id = account.pk if account else self.instance.account_id
@@ -95,3 +127,21 @@ class VocabularyPasteForm(PasteForm):
 
 class DictionaryPasteForm(PasteForm):
     parser = staticmethod(parse_dictionary_lines)
+
+
+class ImportForm(forms.Form):
+    """A file of vocabulary terms or dictionary entries for one glossary's import page."""
+
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=[("vocabulary", "Vocabulary terms"), ("dictionary", "Dictionary entries")],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label="CSV or Excel file",
+        help_text="A header row, then one row per term: <code>term</code> for vocabulary; "
+        "<code>source</code>, <code>target</code> and an optional <code>note</code> for the "
+        "dictionary. Rows whose term the glossary has are updated; nothing is saved "
+        "unless every row is good.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -10,12 +10,30 @@ imports a file none of whose rows is bad, in one transaction.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
+from import_export.resources import Diff
 
 from .models import MAX_TERMS_PER_GLOSSARY, DictionaryEntry, Glossary, VocabularyTerm
 from .services import normalize_term
+
+
+class DiffWithoutInlineStyles(Diff):
+    """The preview's changes, marked with ``<ins>`` and ``<del>`` only.
+
+    diff-match-patch colours them with inline ``style`` attributes, which the site's
+    Content-Security-Policy refuses; ``static/glossaries/import-preview.css`` colours them.
+    """
+
+    def as_html(self) -> list[str]:
+        return [mark_safe(INLINE_STYLE.sub("", html)) for html in super().as_html()]
+
+
+INLINE_STYLE = re.compile(r'\sstyle="[^"]*"')
 
 
 class GlossaryWidget(widgets.ForeignKeyWidget):
@@ -71,9 +89,13 @@ class GlossaryRowsResource(resources.ModelResource):
         self.fields["glossary"].widget.glossaries = self.glossaries
         self._first_row_of: dict[tuple[int, str], int] = {}
         self._size_of: dict[int, int] = {}
+        self._existing: dict[int, dict[str, Model]] = {}
 
     def get_queryset(self) -> QuerySet:
         return self._meta.model.objects.filter(glossary__in=self.glossaries)
+
+    def get_diff_class(self) -> type[Diff]:
+        return DiffWithoutInlineStyles
 
     def before_import_row(self, row, **kwargs) -> None:
         """Trim and collapse whitespace in terms, as the pages do."""
@@ -84,8 +106,9 @@ class GlossaryRowsResource(resources.ModelResource):
     def get_instance(self, instance_loader, row) -> Model | None:
         """The existing row with this key, ignoring case as the unique constraint does.
 
-        A row whose glossary can't be found is treated as new; ``import_instance`` then
-        reports the glossary as that row's error.
+        A glossary's rows are read once, on its first row in the file, rather than one
+        query per row. A row whose glossary can't be found is treated as new;
+        ``import_instance`` then reports the glossary as that row's error.
         """
         try:
             glossary = self.fields["glossary"].clean(row)
@@ -94,11 +117,10 @@ class GlossaryRowsResource(resources.ModelResource):
         key = row.get(self.key_field)
         if not isinstance(key, str) or not key:
             return None
-        return (
-            self.get_queryset()
-            .filter(glossary=glossary, **{f"{self.key_field}__iexact": key})
-            .first()
-        )
+        if glossary.pk not in self._existing:
+            rows = self.get_queryset().filter(glossary=glossary)
+            self._existing[glossary.pk] = {getattr(r, self.key_field).lower(): r for r in rows}
+        return self._existing[glossary.pk].get(key.lower())
 
     def import_instance(self, instance, row, **kwargs) -> None:
         """Fill ``instance`` from ``row``, adding an error if the file repeats its key."""
@@ -118,8 +140,21 @@ class GlossaryRowsResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """Krisp's rules (the model's validators), then the per-glossary limit for a new row."""
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+        """Krisp's rules (the model's validators), then the per-glossary limit for a new row.
+
+        Uniqueness is settled before this, without a query per row: ``get_instance``
+        matches a key the glossary has (ignoring case) and ``import_instance`` refuses a
+        key the file repeats; the database's constraint still guards the save.
+        """
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude=errors.keys(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
         if instance.pk is not None:
             return
         glossary = instance.glossary

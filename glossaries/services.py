@@ -7,14 +7,14 @@ default) happen here inside one transaction, so no caller can leave a glossary h
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from krisp.limits import entry_problem
-
+from .entry_rules import entry_problem
 from .models import MAX_TERMS_PER_GLOSSARY, DictionaryEntry, Glossary, VocabularyTerm
 
 # The separator between a dictionary line's source and target, and before its optional
@@ -43,8 +43,10 @@ class ParsedEntry:
 
 
 def normalize_term(text: str) -> str:
-    """Trim and collapse inner whitespace: Krisp counts words, and "a  b" is "a b"."""
-    return " ".join(text.split())
+    """Trim and collapse inner whitespace (Krisp counts words, and "a  b" is "a b"), and
+    compose accents (NFC): a decomposed "é" is "e" plus a combining mark, which the entry
+    rules don't count as a letter, though it looks the same."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def parse_vocabulary_lines(text: str) -> tuple[list[str], list[LineError]]:

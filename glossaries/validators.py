@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from krisp.limits import entry_problem
+from .entry_rules import entry_problem
 
 
 def validate_krisp_entry(value: str) -> None:

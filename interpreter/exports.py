@@ -8,22 +8,19 @@ recording started with the session lines up with a video of it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+import spreadsheets
+
 TextChoice = Literal["source", "target", "bilingual"]
 TEXT_CHOICES: tuple[TextChoice, ...] = ("source", "target", "bilingual")
 
 # An utterance saved without a duration still needs a cue a player will show.
 DEFAULT_DURATION_MS = 2000
-
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -146,18 +143,11 @@ def to_json(cues: Sequence[Cue], session: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from running a transcript line as a formula."""
-    return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
-
-
 def to_csv(cues: Sequence[Cue]) -> str:
-    """One row per utterance: start, end (``HH:MM:SS.mmm``), text, translation."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["start", "end", "text", "translation"])
-    for cue in cues:
-        writer.writerow(
-            [clock(cue.start_ms), clock(cue.end_ms), _cell(cue.source), _cell(cue.target)]
-        )
-    return buffer.getvalue()
+    """One row per utterance: start, end (``HH:MM:SS.mmm``), text, translation.
+
+    Text that a spreadsheet would run as a formula is neutralised (see ``spreadsheets``).
+    """
+    header = [("start", "end", "text", "translation")]
+    rows = ((clock(cue.start_ms), clock(cue.end_ms), cue.source, cue.target) for cue in cues)
+    return spreadsheets.csv_text([*header, *rows])

@@ -8,6 +8,7 @@ service. Every value can be overridden by an environment variable documented in
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -95,7 +96,8 @@ for origin in CSRF_TRUSTED_ORIGINS:
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    # Django's admin, opened to account owners and admins by their role (accounts/admin_site.py).
+    "accounts.admin_site.ScopedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -119,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.CurrentAccountMiddleware",
+    # Before any view or process_view reads a body: see glossaries/uploads.py.
+    "glossaries.uploads.RefuseOversizedUploads",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -262,6 +266,13 @@ if ROOM_JOINS_PER_MINUTE < 1:
 # library versions it was verified on; off, daphne runs exactly as shipped.
 SERVER_TUNING = _strict_bool("SERVER_TUNING", True)
 
+# Uploads (glossary imports): a request over this size is answered 413 before Django reads
+# its body, so a huge upload can't hold the server (glossaries.uploads.RefuseOversizedUploads,
+# in MIDDLEWARE above).
+UPLOAD_MAX_MB = _read("UPLOAD_MAX_MB", env.int, 5)
+if UPLOAD_MAX_MB < 1:
+    raise ImproperlyConfigured("Invalid value for UPLOAD_MAX_MB: must be at least 1")
+
 # Security: strict by default when DEBUG is off (manage.py check --deploy stays clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -292,9 +303,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Log-in, sign-up and password-reset attempts are rate limited per client address.
+# Log-in, sign-up and password-reset attempts are rate limited per client address (and
+# log-in per username, reset per e-mail address).
 RATELIMIT_VIEW = "accounts.views.rate_limited"
 AUTH_RATE_LIMIT = _read("AUTH_RATE_LIMIT", env.str, "10/m")
+# The reverse proxies in front of the app (addresses or networks). Only a request from one
+# of them has its X-Forwarded-For believed; see accounts/client_address.py.
+TRUSTED_PROXIES = _read("TRUSTED_PROXIES", env.list, [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Invalid value for TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+RATELIMIT_IP_META_KEY = "accounts.client_address.client_address"
+# Days an invitation to join an account can be accepted.
+INVITATION_DAYS = _read("INVITATION_DAYS", env.int, 7)
+if INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("Invalid value for INVITATION_DAYS: must be at least 1")
 
 LOG_LEVEL = _read("LOG_LEVEL", env.str, "INFO").upper()
 LOGGING = {

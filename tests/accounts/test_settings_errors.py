@@ -36,6 +36,9 @@ def start_django(**environment: str) -> subprocess.CompletedProcess:
         ("CSRF_TRUSTED_ORIGINS", "example.com"),
         ("ROOM_JOINS_PER_MINUTE", "thirty"),
         ("ROOM_JOINS_PER_MINUTE", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/8,proxy.example.com"),
+        ("UPLOAD_MAX_MB", "0"),
+        ("INVITATION_DAYS", "a week"),
     ],
 )
 def test_a_bad_value_names_the_variable(variable, value):

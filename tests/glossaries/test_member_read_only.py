@@ -45,7 +45,7 @@ def test_a_member_is_refused_the_write_pages(carol_client, glossary, route):
 def test_a_member_cannot_create_or_duplicate(carol_client, glossary):
     create = carol_client.post(
         reverse("glossary_create"),
-        {"name": "Mine", "source_language": "en", "target_language": "es"},
+        {"name": "Mine", "source_language": "en-US", "target_language": "es-ES"},
     )
     duplicate = carol_client.post(reverse("glossary_duplicate", args=[glossary.pk]))
 

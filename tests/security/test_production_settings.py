@@ -73,6 +73,8 @@ def test_forms_are_protected_against_cross_site_requests(alice, db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
 
-    response = client.post("/account/alpha/members/add/", {"user": "bob", "role": "member"})
+    response = client.post(
+        "/account/alpha/invitations/", {"email": "bob@example.com", "role": "member"}
+    )
 
     assert response.status_code == 403

@@ -6,11 +6,15 @@ fails the test, so whoever adds it says here which of Alpha's objects it address
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Invitation
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
 from interpreter.models import TranslationSession, Utterance
 from rooms.models import Room
@@ -58,16 +62,26 @@ def alpha_data(alice, alpha):
     # Members only (the default): its link is no way in for anyone outside Alpha.
     room = Room.objects.create(account=alpha, owner=alice, name=SECRET, source_language="en-US")
     room.glossaries.set([glossary])
+    invitation = Invitation.objects.create(
+        account=alpha,
+        email="guest@example.com",
+        invited_by=alice,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return {
         "slug": alpha.slug,
         "membership_id": alpha.memberships.get(user=alice).pk,
+        "invitation_id": invitation.pk,
         "session_id": session.pk,
         "glossary_id": glossary.pk,
         "room_id": room.pk,
+        # A room's link (members only here) and an invitation's link are tokens; Alpha's
+        # room token is no invitation's, so both kinds of route must answer bob 404.
         "token": room.link_token,
         "pk": glossary.pk,
         "fmt": "txt",
         "format": "txt",
+        "kind": "dictionary",
     }
 
 
@@ -77,6 +91,7 @@ def alpha_intact(alpha, alpha_data) -> bool:
         and Glossary.objects.filter(account=alpha).count() == 1
         and alpha.memberships.filter(role="owner").count() == 1
         and Room.objects.filter(account=alpha, name=SECRET, link_token=alpha_data["token"]).exists()
+        and alpha.invitations.get().status == Invitation.Status.PENDING
     )
 
 
@@ -127,6 +142,7 @@ def test_every_admin_object_of_alpha_is_404_for_beta_staff(staff_bob_client, alp
         TranslationSession.objects.get(pk=alpha_data["session_id"]),
         Glossary.objects.get(pk=alpha_data["glossary_id"]),
         Room.objects.get(pk=alpha_data["room_id"]),
+        Invitation.objects.get(pk=alpha_data["invitation_id"]),
     ]
     checked = 0
     for obj in objects:
@@ -165,12 +181,15 @@ PUBLIC_ROUTES = {
     "password_reset_confirm",
     "password_reset_complete",
     "room_listen",
+    "favicon",  # the site's icon
+    "invitation",  # an invitation's link: who invites whom, then log in or sign up to answer
 }
 
 
 @pytest.fixture
 def guest_client(client, alpha, alpha_data):
     """An anonymous visitor who came in through a link room's listener link (a guest)."""
+    cache.clear()  # joins are rate limited per address, and this walk joins once per route
     room = Room.objects.create(
         account=alpha, name="Open house", source_language="en-US", access=Room.Access.LINK
     )

@@ -34,11 +34,24 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
 
 def client_address(request) -> str:
     """The client's IP address: ``REMOTE_ADDR``, or what trusted proxies say it was."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    return _client(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+    )
+
+
+def client_address_of_scope(scope: dict) -> str:
+    """The same for a WebSocket's ASGI scope (its peer and its ``X-Forwarded-For``)."""
+    remote = (scope.get("client") or ("", 0))[0] or ""
+    forwarded = b",".join(
+        value for name, value in scope.get("headers", ()) if name.lower() == b"x-forwarded-for"
+    )
+    return _client(remote, forwarded.decode("latin-1"))
+
+
+def _client(remote: str, forwarded: str) -> str:
     networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
     if not _is_trusted(remote, networks):
         return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     address = remote
     for hop in reversed(hops):

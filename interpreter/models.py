@@ -69,6 +69,14 @@ class TranslationSession(models.Model):
     glossary = models.ForeignKey(
         "glossaries.Glossary", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The room spoken into, for a room session: its translations are per language
+    # (UtteranceTranslation), one for each language listeners had open at the time, and
+    # ``target_language`` is the one the speaker chose to hear, if any.
+    room = models.ForeignKey(
+        "rooms.Room", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    # Every language a room session had listeners in, in the order they were first opened.
+    languages = models.JSONField(default=list, blank=True)
     # The vocabulary and dictionary exactly as sent to the service (the glossary may change later).
     glossary_snapshot = models.JSONField(default=dict, blank=True)
     # Which service translated: "localvt" or "krisp".
@@ -169,3 +177,23 @@ class Utterance(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class UtteranceTranslation(models.Model):
+    """A room session's translation of one utterance into one listeners' language."""
+
+    utterance = models.ForeignKey(Utterance, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=35)
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["utterance", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["utterance", "language"], name="one_translation_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.text[:60]}"

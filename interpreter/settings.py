@@ -170,14 +170,27 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # channels_redis blocks 5 s per receive; redis-py 8's 5 s socket timeout would
             # fire first and kill every idle socket, so reads get a longer one.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            # A room listener's channel is drained into the listener's own bounded queue at
+            # once, so 500 messages (about 20 s of a language's captions and speech) fill only
+            # when its worker has stalled; then new ones are dropped for that listener alone.
+            # Live captions older than 10 s help nobody: they expire (docs/rooms.md).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": 500,
+                "expiry": 10,
+            },
         }
     }
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 500, "expiry": 10},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 try:
@@ -261,6 +274,20 @@ LIVE_CATCH_UP_RATE = _read("LIVE_CATCH_UP_RATE", env.float, 3.0)
 ROOM_JOINS_PER_MINUTE = _read("ROOM_JOINS_PER_MINUTE", env.int, 30)
 if ROOM_JOINS_PER_MINUTE < 1:
     raise ImproperlyConfigured("Invalid value for ROOM_JOINS_PER_MINUTE: must be at least 1")
+# A live room's limits (docs/rooms.md): languages with a stream open at once, listeners, rooms
+# with a speaker at once per account; how long a language's stream outlives its last listener;
+# how much of the latest captions a listener who joins late gets at once.
+ROOM_MAX_LANGUAGES = _read("ROOM_MAX_LANGUAGES", env.int, 4)
+ROOM_MAX_LISTENERS = _read("ROOM_MAX_LISTENERS", env.int, 300)
+ROOM_MAX_LIVE_PER_ACCOUNT = _read("ROOM_MAX_LIVE_PER_ACCOUNT", env.int, 3)
+ROOM_STREAM_GRACE_SECONDS = _read("ROOM_STREAM_GRACE_SECONDS", env.float, 30.0)
+ROOM_BACKLOG_SECONDS = _read("ROOM_BACKLOG_SECONDS", env.float, 120.0)
+for _name in ("ROOM_MAX_LANGUAGES", "ROOM_MAX_LISTENERS", "ROOM_MAX_LIVE_PER_ACCOUNT"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"Invalid value for {_name}: must be at least 1")
+for _name in ("ROOM_STREAM_GRACE_SECONDS", "ROOM_BACKLOG_SECONDS"):
+    if vars()[_name] < 0:
+        raise ImproperlyConfigured(f"Invalid value for {_name}: must not be negative")
 
 # daphne's measured per-frame patches (interpreter.server_tuning), each installed only on the
 # library versions it was verified on; off, daphne runs exactly as shipped.

@@ -13,6 +13,20 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 LINK_CHANGED = "room.link_changed"
+# What a room's sockets say to each other through the channel layer (docs/rooms.md):
+JOIN = "room.join"  # a listener to the speaker's hub: here, for this language (also every
+PRESENCE_SECONDS = 10.0  # this many seconds, so a hub that starts later learns of it)
+LEAVE = "room.leave"  # a listener to the hub: gone
+CENSUS = "room.census"  # the hub to listeners, as it starts: say where you are
+SPEAKER = "room.speaker"  # the hub to listeners: speaking started or stopped
+EVENT = "room.event"  # the hub to a language's listeners: a caption, as the page shows it
+SPEECH = "room.speech"  # the hub to a language's listeners: translated speech (PCM)
+BACKLOG = "room.backlog"  # the hub to one listener who joined: the last minutes' captions
+REFUSED = "room.refused"  # the hub to one listener: its language can't be served, and why
+PING = "room.speaker_ping"  # a would-be speaker to the hub: is anyone speaking?
+ALIVE = "room.speaker_alive"  # the hub's answer: who
+TAKE_OVER = "room.speaker_take_over"  # the room's owner or an admin takes the floor
+ORIGINAL = "original"  # the "language" of listeners who want the spoken language only
 
 
 def room_group(room_id: int) -> str:
@@ -23,6 +37,16 @@ def room_group(room_id: int) -> str:
 def listeners_group(room_id: int) -> str:
     """The room's listeners, guests included."""
     return f"room.{room_id}.listeners"
+
+
+def control_group(room_id: int) -> str:
+    """The speaker's hub alone (when someone speaks): where listeners announce themselves."""
+    return f"room.{room_id}.control"
+
+
+def language_group(room_id: int, language: str) -> str:
+    """The listeners of one language (or ``ORIGINAL``): where its captions and speech go."""
+    return f"room.{room_id}.lang.{language}"
 
 
 def notify_link_changed(room) -> None:

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from channels.db import database_sync_to_async
 from django.db import transaction
 from django.utils import timezone
 
-from interpreter.models import Utterance
+from interpreter.models import Utterance, UtteranceTranslation
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,8 @@ class _Final:
     translation: str | None = None
     audio_start_ms: int | None = None
     audio_end_ms: int | None = None
+    # A room session's translations, by listeners' language.
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 _Key = tuple[int, str]  # (session id, the service's utterance id)
@@ -101,6 +103,31 @@ def write(finals: dict[_Key, _Final]) -> None:
                 unique_fields=_UNIQUE,
                 update_fields=["translation", "updated_at"],
             )
+        _write_languages({key: f.translations for key, f in finals.items() if f.translations})
+
+
+def _write_languages(by_utterance: dict[_Key, dict[str, str]]) -> None:
+    """A room session's per-language translations, each onto its utterance's row (which the
+    same transaction has written, or an earlier one)."""
+    if not by_utterance:
+        return
+    sessions = {session_id for session_id, _ in by_utterance}
+    ids = {utterance_id for _, utterance_id in by_utterance}
+    rows = Utterance.objects.filter(session_id__in=sessions, utterance_id__in=ids).values_list(
+        "session_id", "utterance_id", "pk"
+    )
+    pks = {(session_id, utterance_id): pk for session_id, utterance_id, pk in rows}
+    UtteranceTranslation.objects.bulk_create(
+        [
+            UtteranceTranslation(utterance_id=pks[key], language=language, text=text)
+            for key, texts in by_utterance.items()
+            if key in pks
+            for language, text in texts.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["utterance", "language"],
+        update_fields=["text", "updated_at"],
+    )
 
 
 class _Writer:
@@ -193,6 +220,12 @@ def save_transcript(
 def save_translation(session_id: int, utterance_id: str, text: str) -> None:
     """Hand over a final translation; it is written soon, without waiting here."""
     _writer().final(session_id, utterance_id).translation = text
+
+
+def save_room_translation(session_id: int, utterance_id: str, language: str, text: str) -> None:
+    """Hand over a room session's final translation into ``language`` of an utterance whose
+    transcript was handed over before; written soon, without waiting here."""
+    _writer().final(session_id, utterance_id).translations[language] = text
 
 
 async def written(session_id: int) -> bool:

@@ -28,6 +28,8 @@ PAIR_NOT_OFFERED = "That language pair isn't available. Choose another one."
 BAD_VOICE = "Choose a male or a female voice."
 GLOSSARY_UNAVAILABLE = "That glossary isn't available."
 BAD_RESUME = "The interpreter could not understand which session to resume."
+ROOM_UNAVAILABLE = "That room isn't available."
+ROOM_LANGUAGES = "Speak in the room's language; hear one of the languages it offers, or none."
 RESUMED_ELSEWHERE = (
     "This session goes on in another window, which resumed it after a lost connection."
 )
@@ -65,6 +67,22 @@ def too_long(seconds: int) -> str:
         f"The session reached its maximum length ({length}) and was stopped. "
         "Everything said has been saved."
     )
+
+
+def room_taken(name: str, since: str, can_take_over: bool) -> str:
+    who = f"{name} is speaking in this room (since {since})."
+    if can_take_over:
+        return f"{who} As its owner or an admin you can take over."
+    return f"{who} Wait until they stop, or ask the room's owner."
+
+
+def rooms_live(limit: int) -> str:
+    rooms = "room is" if limit == 1 else "rooms are"
+    return f"{limit} of your team's {rooms} live already, as many as it may have at once."
+
+
+def taken_over(name: str) -> str:
+    return f"{name} took over the room, so your session was stopped. What you said is saved."
 
 
 def busy(limit: int) -> str:
@@ -134,6 +152,10 @@ class StartRequest:
     voice: str
     glossary_id: int | None
     resume: ResumeRequest | None = None
+    # Speaking into a room: its id; ``target_language`` is then the language the speaker
+    # hears ("" for none), and ``take_over`` asks for the floor from whoever has it.
+    room_id: int | None = None
+    take_over: bool = False
 
 
 def error_event(code: str, message: str, *, fatal: bool) -> dict:
@@ -153,9 +175,16 @@ def parse_control(text: str) -> dict:
 
 def parse_start(message: dict) -> StartRequest:
     """The start request in ``message``; a fatal Refusal says what is wrong with it."""
+    room = message.get("room")
+    if room is not None and (isinstance(room, bool) or not isinstance(room, int) or room < 1):
+        raise Refusal("bad_request", ROOM_UNAVAILABLE)
     source = message.get("source_language")
     target = message.get("target_language")
-    if not (is_language_code(source) and is_language_code(target)):
+    if room is not None and target in (None, ""):
+        target = ""  # a speaker who hears no translation
+    elif not is_language_code(target):
+        raise Refusal("bad_request", BAD_LANGUAGES)
+    if not is_language_code(source):
         raise Refusal("bad_request", BAD_LANGUAGES)
     if source == target:
         raise Refusal("bad_request", SAME_LANGUAGE)
@@ -167,6 +196,10 @@ def parse_start(message: dict) -> StartRequest:
         isinstance(glossary, bool) or not isinstance(glossary, int) or glossary < 1
     ):
         raise Refusal("bad_request", GLOSSARY_UNAVAILABLE)
+    if room is not None:
+        return StartRequest(
+            source, target, voice, None, room_id=room, take_over=message.get("take_over") is True
+        )
     return StartRequest(source, target, voice, glossary, parse_resume(message.get("resume")))
 
 

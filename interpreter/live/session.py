@@ -47,6 +47,8 @@ from . import checkpoints, finals, handover, protocol, store
 from .limits import BYTES_PER_SECOND, AudioPacer, note_start
 from .protocol import Refusal, ResumeRequest, StartRequest, error_event
 from .reaper import areap_stale_sessions
+from .room_hub import RoomHub, TakenOver
+from .room_speaking import RoomSpeaking
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +114,7 @@ class LiveSession:
         self._tail_quiet = self.TAIL_QUIET_SECONDS
         self._tail_max = self.TAIL_MAX_SECONDS
         self._handover: handover.HandoverListener | None = None
+        self._room: RoomSpeaking | None = None
         # Read once: a settings lookup per frame was a measurable share of the frame's cost.
         self._max_frame_bytes: int = settings.LIVE_MAX_FRAME_BYTES
 
@@ -250,8 +253,11 @@ class LiveSession:
                 await self.socket.close(refusal.close_code)
                 return
             await self._send({"type": "status", "state": "connecting"})
-            async with voice_client().stream(config) as stream:
-                await self._relay(stream)
+            if self._room is not None:
+                await self._relay_room(self._room.hub())
+            else:
+                async with voice_client().stream(config) as stream:
+                    await self._relay(stream)
         except Refusal as refusal:
             status, error, close_code = Status.FAILED, refusal.message, refusal.close_code
             await self._send(refusal.event())
@@ -278,9 +284,10 @@ class LiveSession:
             return
         await self._say_goodbye(close_code)
 
-    async def _open_session(self, message: dict) -> SessionConfig:
+    async def _open_session(self, message: dict) -> SessionConfig | None:
         """Check the start request and every limit, then create the session's row (or take
-        up the one the page resumes)."""
+        up the one the page resumes); the config of the session's stream (None in a room,
+        whose hub opens its own)."""
         try:
             request = protocol.parse_start(message)
             if not await note_start(self.user.pk):
@@ -298,6 +305,10 @@ class LiveSession:
             problem = await store.account_quota_problem(self.account)
             if problem:
                 raise Refusal("quota", problem)
+            if request.room_id is not None:
+                self._room = await RoomSpeaking.start(self, request)
+                logger.info("Live session %s started in room %s", self.session.pk, request.room_id)
+                return None
             await self._check_pair(request)
             snapshot = None
             if resuming is not None:
@@ -426,6 +437,51 @@ class LiveSession:
             self._handover = None  # it holds a method of this session: no cycle left behind
             events.cancel()
             await asyncio.gather(events, return_exceptions=True)
+
+    async def _relay_room(self, hub: RoomHub) -> None:
+        """Speak into a room until the session should end; raises what ended it, if it
+        failed. The hub's streams are the room's; the page gets the spoken text (and the
+        language the speaker hears, if any) and how many listen in each language."""
+        await hub.start()
+        loop = asyncio.get_running_loop()
+        self._stream = hub
+        self._pacer = AudioPacer()
+        self._ending = loop.create_future()
+        self.state = State.LIVE
+        room = self._room.room
+        await self._send(
+            {
+                **self._ready_message(),
+                "room": {"id": room.pk, "name": room.name, "languages": self._room.allowed},
+            }
+        )
+        checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
+        try:
+            limit = settings.LIVE_MAX_SESSION_SECONDS
+            done, _ = await asyncio.wait(
+                {hub.failed, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
+            )
+            if hub.failed in done:
+                error = hub.failed.result()
+                if isinstance(error, TakenOver):
+                    raise Refusal("taken_over", protocol.taken_over(error.name))
+                raise error
+            if self._ending in done:
+                refusal = self._ending.result()
+                if refusal is not None:
+                    raise refusal
+            else:
+                self._request_end(None)
+                await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
+            # The finals of audio already sent: until the streams are quiet, within a bound.
+            await hub.quiet(self._tail_quiet, self._tail_max)
+        finally:
+            checkpoints.untrack(self.session.pk)
+            await hub.close()
+
+    async def _speech_to_speaker(self, pcm: bytes) -> None:
+        self.audio_out += len(pcm) / BYTES_PER_SECOND
+        await self._to_page(bytes_data=pcm)
 
     def _ready_message(self) -> dict:
         ready = {
@@ -584,6 +640,8 @@ class LiveSession:
         await self._to_page(bytes_data=pcm)
 
     async def _finish(self, status: str, error: str) -> None:
+        if self._room is not None and self.session is not None:
+            await self._room.finish()
         if self.session is None and self._creating is not None:
             with contextlib.suppress(Exception):
                 self.session = await self._creating

@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from accounts.models import Account
 from glossaries.models import Glossary
 from interpreter.models import TranslationSession, Utterance
 from interpreter.quota import quota_problem
+from rooms.models import Room
 
 from .protocol import ResumeRequest, StartRequest
 
@@ -215,3 +216,74 @@ def save_counters(session: TranslationSession, audio_in: float, audio_out: float
     TranslationSession.objects.filter(pk=session.pk).update(
         audio_in_seconds=audio_in, audio_out_seconds=audio_out, faults=session.faults
     )
+
+
+# ---------------------------------------------------------------- rooms
+
+
+@database_sync_to_async
+def room_for_speaker(account: Account, room_id: int) -> Room | None:
+    """The room ``room_id`` if it is this account's (any member may speak into it)."""
+    return Room.objects.for_account(account).select_related("account").filter(pk=room_id).first()
+
+
+@database_sync_to_async
+def claim_room(
+    room: Room, user: AbstractBaseUser, *, force: bool = False
+) -> tuple[str, str] | None:
+    """Take the floor of ``room`` for ``user``: None when it is theirs now, else who has it
+    and since when (``HH:MM``). ``force`` takes it from whoever has it."""
+    now = timezone.now()
+    rooms = Room.objects.filter(pk=room.pk)
+    if not force:
+        rooms = rooms.filter(Q(speaker__isnull=True) | Q(speaker=user))
+    if rooms.update(speaker=user, speaking_since=now):
+        return None
+    holder = Room.objects.filter(pk=room.pk).values_list("speaker__username", "speaking_since")
+    name, since = holder.first() or ("someone", now)
+    return name or "someone", timezone.localtime(since or now).strftime("%H:%M")
+
+
+@database_sync_to_async
+def release_room(room: Room, user: AbstractBaseUser) -> None:
+    """Give up the floor, if ``user`` still has it."""
+    Room.objects.filter(pk=room.pk, speaker=user).update(speaker=None, speaking_since=None)
+
+
+@database_sync_to_async
+def rooms_live(account: Account, excluding: int) -> int:
+    """How many other rooms of ``account`` have a speaker now."""
+    live = Room.objects.for_account(account).filter(speaker__isnull=False)
+    return live.exclude(pk=excluding).count()
+
+
+@database_sync_to_async
+def room_glossaries(room: Room, targets: list[str]) -> dict[str, dict]:
+    """The glossary snapshot each target's stream is opened with (empty for none)."""
+    found = {}
+    for target in targets:
+        glossary = room.glossary_for(target)
+        found[target] = glossary.snapshot() if glossary is not None else {}
+    return found
+
+
+@database_sync_to_async
+def create_room_session(
+    user: AbstractBaseUser, account: Account, room: Room, request: StartRequest
+) -> TranslationSession:
+    return TranslationSession.objects.create(
+        user=user,
+        account=account,
+        room=room,
+        title=room.name,
+        source_language=room.source_language,
+        target_language=request.target_language,
+        voice=request.voice,
+        backend=settings.VOICE_BACKEND,
+        status=TranslationSession.Status.RUNNING,
+    )
+
+
+@database_sync_to_async
+def save_room_languages(session: TranslationSession, languages: list[str]) -> None:
+    TranslationSession.objects.filter(pk=session.pk).update(languages=languages)

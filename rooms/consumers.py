@@ -1,0 +1,272 @@
+"""``/ws/listen/<token>/?language=<code>``: one listener of a room, in one language.
+
+A listener only receives: the room's captions and translated speech in its language (from
+the speaker's hub on whatever worker carries the speaker, through the channel layer), the
+last minutes' captions when it joins late, and whether the speaker is live. The one frame it
+may send is how much speech it has received (flow control, below); anything else is
+refused, and a guest can do nothing else with the socket. Switching language is a new socket.
+
+Refused before ``accept()``: a link that doesn't open (unknown, rotated, expired), a
+members-only room for someone who isn't a member, a guest over the per-address join rate,
+a language the room doesn't offer. A rotated, expired or re-scoped link, or a deleted
+room, closes the sockets it no longer admits within a second (``room.link_changed``, and a
+timer for the expiry).
+
+A slow listener never slows anyone: captions are small and go at once, but speech waits in
+this socket's own queue, sent only while the page has acknowledged all but
+``WINDOW_SECONDS`` of it; past ``QUEUE_SECONDS`` the oldest speech is dropped, counted and
+the page told it is catching up. The hub's ``group_send`` never waits on a listener.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections import deque
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.client_address import client_address_of_scope
+from voice.client import voice_client
+from voice.languages import language_choices
+
+from . import events
+from .models import Room
+
+BYTES_PER_SECOND = 32000
+WINDOW_SECONDS = 3.0  # speech in flight to the page, not yet acknowledged
+QUEUE_SECONDS = 10.0  # speech waiting here; past it the oldest is dropped
+JOIN_WINDOW_SECONDS = 60
+# Close codes: the link no longer admits this listener; the hub refused the language; too
+# many guest joins from this address.
+LINK_CLOSED = 4403
+REFUSED = 4409
+TOO_MANY = 4429
+
+
+class ListenerConsumer(AsyncWebsocketConsumer):
+    """One listener's socket; see the module docstring."""
+
+    room: Room | None = None
+
+    async def connect(self) -> None:
+        """Runs when a listener page opens the socket: refused unless the link admits it."""
+        token = self.scope["url_route"]["kwargs"]["token"]
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        self.language = (query.get("language") or [events.ORIGINAL])[0]
+        user = self.scope["user"]
+        room = await _open_room(token)
+        if room is None or not await database_sync_to_async(room.admits)(user):
+            await self.close(LINK_CLOSED)
+            return
+        if not user.is_authenticated and not await _guest_may_join(self.scope):
+            await self.close(TOO_MANY)
+            return
+        allowed = await _allowed_targets(room)
+        if self.language != events.ORIGINAL and self.language not in allowed:
+            await self.close(REFUSED)
+            return
+        self.room = room
+        self.token = token
+        self.speech: deque[tuple[int, bytes]] = deque()
+        self.queued = 0
+        self.sent = 0
+        self.acknowledged = 0
+        self.dropped_ms = 0
+        await self.channel_layer.group_add(events.listeners_group(room.pk), self.channel_name)
+        await self.channel_layer.group_add(
+            events.language_group(room.pk, self.language), self.channel_name
+        )
+        await self.accept()
+        speaking = await _speaker_name(room)
+        await self._send_json(
+            {
+                "type": "hello",
+                "room": room.name,
+                "language": self.language,
+                "speaking": speaking is not None,
+                "speaker": speaking or "",
+            }
+        )
+        await self._announce(first=True)
+        self._tasks = [asyncio.create_task(self._presence(), name="room-presence")]
+        if room.link_expires_at is not None:
+            self._tasks.append(asyncio.create_task(self._expire(), name="room-expiry"))
+
+    async def disconnect(self, code: int) -> None:
+        """Runs once the socket is closed: leave the room's groups and tell the hub."""
+        if self.room is None:
+            return
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        room_id = self.room.pk
+        await self.channel_layer.group_discard(events.listeners_group(room_id), self.channel_name)
+        await self.channel_layer.group_discard(
+            events.language_group(room_id, self.language), self.channel_name
+        )
+        with contextlib.suppress(Exception):
+            await self.channel_layer.group_send(
+                events.control_group(room_id),
+                {"type": events.LEAVE, "listener": self.channel_name},
+            )
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Runs for each frame the page sends: only its acknowledgement of speech received."""
+        try:
+            message = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            message = None
+        received = message.get("received") if isinstance(message, dict) else None
+        if (
+            isinstance(message, dict)
+            and message.get("type") == "received"
+            and isinstance(received, int)
+            and not isinstance(received, bool)
+            and self.acknowledged <= received <= self.sent
+        ):
+            self.acknowledged = received
+            await self._send_speech()
+            return
+        await self._send_json(
+            {
+                "type": "error",
+                "code": "read_only",
+                "message": "Listeners only receive; this socket takes nothing else.",
+            }
+        )
+
+    # ------------------------------------------------------------------ from the hub
+
+    async def room_event(self, message: dict) -> None:
+        await self._send_json(message["event"])
+
+    async def room_speech(self, message: dict) -> None:
+        pcm = message["pcm"]
+        self.speech.append((message.get("seq", 0), pcm))
+        self.queued += len(pcm)
+        limit = QUEUE_SECONDS * BYTES_PER_SECOND
+        dropped = 0
+        while self.queued > limit and len(self.speech) > 1:
+            _, old = self.speech.popleft()
+            self.queued -= len(old)
+            dropped += len(old)
+        if dropped:
+            self.dropped_ms += dropped * 1000 // BYTES_PER_SECOND
+            await self._send_json({"type": "catching_up", "dropped_ms": self.dropped_ms})
+        await self._send_speech()
+
+    async def room_backlog(self, message: dict) -> None:
+        await self._send_json({"type": "backlog", "events": message.get("events", [])})
+
+    async def room_refused(self, message: dict) -> None:
+        await self._send_json(
+            {"type": "error", "code": "refused", "message": message.get("message", "")}
+        )
+        await self.close(REFUSED)
+
+    async def room_speaker(self, message: dict) -> None:
+        await self._send_json(
+            {
+                "type": "speaker",
+                "speaking": bool(message.get("speaking")),
+                "speaker": message.get("name", ""),
+            }
+        )
+
+    async def room_census(self, message: dict) -> None:
+        await self._announce(first=True)
+
+    async def room_link_changed(self, message: dict) -> None:
+        """The link was rotated, re-scoped or expired, or the room deleted: stay only if
+        the link still admits this listener."""
+        room = await _open_room(self.token)
+        if room is None or not await database_sync_to_async(room.admits)(self.scope["user"]):
+            await self._leave_link_closed()
+        else:
+            self.room = room
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _send_speech(self) -> None:
+        window = WINDOW_SECONDS * BYTES_PER_SECOND
+        while self.speech and self.sent - self.acknowledged < window:
+            _, pcm = self.speech.popleft()
+            self.queued -= len(pcm)
+            self.sent += len(pcm)
+            await self.send(bytes_data=pcm)
+
+    async def _announce(self, *, first: bool = False) -> None:
+        with contextlib.suppress(Exception):
+            await self.channel_layer.group_send(
+                events.control_group(self.room.pk),
+                {
+                    "type": events.JOIN,
+                    "listener": self.channel_name,
+                    "language": self.language,
+                    "first": first,
+                },
+            )
+
+    async def _presence(self) -> None:
+        while True:
+            await asyncio.sleep(events.PRESENCE_SECONDS)
+            await self._announce()
+
+    async def _expire(self) -> None:
+        delay = (self.room.link_expires_at - timezone.now()).total_seconds()
+        await asyncio.sleep(max(0.0, delay))
+        await self.room_link_changed({})
+
+    async def _leave_link_closed(self) -> None:
+        await self._send_json(
+            {
+                "type": "error",
+                "code": "link_closed",
+                "message": (
+                    "This room's link no longer opens it. Ask the organiser for a new one."
+                ),
+            }
+        )
+        await self.close(LINK_CLOSED)
+
+    async def _send_json(self, message: dict) -> None:
+        await self.send(text_data=json.dumps(message))
+
+
+@database_sync_to_async
+def _open_room(token: str) -> Room | None:
+    return Room.objects.with_open_link(token).select_related("account").first()
+
+
+@database_sync_to_async
+def _speaker_name(room: Room) -> str | None:
+    speaker = Room.objects.filter(pk=room.pk).values_list("speaker__username", flat=True).first()
+    return speaker or None
+
+
+async def _allowed_targets(room: Room) -> list[str]:
+    """The languages a listener may choose, as the listener page offers them."""
+    try:
+        languages = await voice_client().languages()
+    except Exception:
+        return list(room.target_languages)
+    return room.allowed_targets(language_choices(languages).pairs)
+
+
+async def _guest_may_join(scope: dict) -> bool:
+    """At most ``ROOM_JOINS_PER_MINUTE`` guest sockets a minute from one client address."""
+    key = f"rooms:joins:{client_address_of_scope(scope)}"
+    now = time.time()
+    recent = [t for t in await cache.aget(key, []) if now - t < JOIN_WINDOW_SECONDS]
+    if len(recent) >= settings.ROOM_JOINS_PER_MINUTE:
+        return False
+    await cache.aset(key, [*recent, now], JOIN_WINDOW_SECONDS)
+    return True

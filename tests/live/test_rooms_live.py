@@ -1,0 +1,357 @@
+"""A room live: one speaker, listeners in their own languages, through the channel layer.
+
+The speaker's page is a ``/ws/live/`` socket whose start names the room; listeners are
+``/ws/listen/<token>/?language=…`` sockets. The service is the timeline peer: every stream
+echoes what it hears as speech and names each final after the labelled frames it covers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from channels.testing import WebsocketCommunicator
+from django.test import override_settings
+
+from interpreter.asgi import application
+from interpreter.models import TranslationSession, UtteranceTranslation
+from rooms.models import Room
+from tests import fakekrisp
+from tests.fakekrisp import labelled_frames
+
+from .conftest import ORIGIN, eventually, session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Listener:
+    """One listener page's socket: what it received, and its acknowledgements."""
+
+    def __init__(self, token: str, language: str, cookie: bytes | None) -> None:
+        headers = [(b"origin", ORIGIN)] + ([(b"cookie", cookie)] if cookie else [])
+        self.ws = WebsocketCommunicator(
+            application, f"/ws/listen/{token}/?language={language}", headers=headers
+        )
+        self.messages: list[dict] = []
+        self.speech = bytearray()
+        self.close_code: int | None = None
+        self.acknowledge = True
+
+    async def connect(self) -> bool:
+        connected, code = await self.ws.connect()
+        if not connected:
+            self.close_code = code
+        return connected
+
+    async def read(self, seconds: float = 5.0) -> dict | None:
+        """The next text message (speech is collected and acknowledged); None once closed."""
+        while True:
+            output = await self.ws.receive_output(seconds)
+            if output["type"] == "websocket.close":
+                self.close_code = output.get("code", 1000)
+                return None
+            if output.get("bytes") is not None:
+                self.speech.extend(output["bytes"])
+                if self.acknowledge:
+                    await self.ws.send_to(
+                        text_data=json.dumps({"type": "received", "received": len(self.speech)})
+                    )
+                continue
+            message = json.loads(output["text"])
+            self.messages.append(message)
+            return message
+
+    async def expect(self, kind: str, seconds: float = 5.0, **fields) -> dict:
+        async def find():
+            while True:
+                message = await self.read(seconds)
+                assert message is not None, f"closed ({self.close_code}) waiting for {kind}"
+                if message["type"] == kind and all(message.get(k) == v for k, v in fields.items()):
+                    return message
+
+        return await asyncio.wait_for(find(), seconds)
+
+    async def leave(self) -> None:
+        if not self.ws.future.done():
+            await self.ws.disconnect(timeout=5)
+
+
+@pytest.fixture
+def room(alpha, alice):
+    return Room.objects.create(account=alpha, owner=alice, name="Board", source_language="en-US")
+
+
+@pytest.fixture
+async def listen():
+    opened: list[Listener] = []
+
+    async def open_(room: Room, language: str, cookie: bytes | None, accept: bool = True):
+        listener = Listener(room.link_token, language, cookie)
+        assert await listener.connect() is accept, listener.close_code
+        opened.append(listener)
+        return listener
+
+    yield open_
+    for listener in opened:
+        await listener.leave()
+
+
+@pytest.fixture
+def timeline(fake):
+    fake.behaviour = fakekrisp.timeline_echo(frames_per_utterance=5)
+    return fake
+
+
+def speak_start(room: Room, **extra) -> dict:
+    return {
+        "type": "start",
+        "room": room.pk,
+        "source_language": "en-US",
+        "target_language": "",
+        "voice": "female",
+        **extra,
+    }
+
+
+async def send(page, first: int, count: int) -> None:
+    for frame in labelled_frames(first, count):
+        await page.send_audio(frame)
+
+
+async def targets(fake) -> set[str]:
+    return {c.config["target_language"] for c in fake.connections if c.config}
+
+
+async def test_listeners_hear_only_their_language_and_the_session_keeps_both(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    speaker = await open_browser(alice_cookie)
+    ready = await speaker.start(**speak_start(room))
+    assert ready["room"]["name"] == "Board"
+    spanish = await listen(room, "es-ES", alice_cookie)
+    french = await listen(room, "fr-FR", alice_cookie)
+    hello = await spanish.expect("hello")
+    assert hello["speaking"] is True and hello["language"] == "es-ES"
+    await speaker.expect("room_listeners", counts={"es-ES": 1, "fr-FR": 1})
+
+    await send(speaker, 0, 5)
+    said = await spanish.expect("translation", final=True, text="tramas 0-4")
+    await french.expect("translation", final=True, text="tramas 0-4")
+    assert said["utterance_id"]
+    # The speaker sees what was said (from the room's streams), not a translation.
+    await speaker.expect("transcript", final=True, text="frames 0-4")
+    while len(spanish.speech) < 5 * 640:
+        assert await spanish.read() is not None
+    await speaker.send({"type": "stop"})
+    await speaker.expect("ended", status="completed")
+    await spanish.expect("speaker", speaking=False)
+
+    assert await targets(timeline) >= {"es-ES", "fr-FR"}
+    session = await TranslationSession.objects.aget(room=room)
+    assert sorted(session.languages) == ["es-ES", "fr-FR"]
+    translations = {
+        (t.language, t.text)
+        async for t in UtteranceTranslation.objects.filter(utterance__session=session)
+    }
+    assert translations == {("es-ES", "tramas 0-4"), ("fr-FR", "tramas 0-4")}
+    assert await session.utterances.acount() == 1  # said once, whatever the streams
+    assert speaker.audio == b""  # the speaker chose to hear no translation
+
+
+async def test_an_original_listener_gets_the_spoken_text_and_no_speech(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    original = await listen(room, "original", alice_cookie)
+    await original.expect("hello")
+    await send(speaker, 0, 5)
+
+    await original.expect("transcript", final=True, text="frames 0-4")
+    await asyncio.sleep(0.3)
+    assert original.speech == b""
+    assert not [m for m in original.messages if m["type"] == "translation"]
+
+
+async def test_a_late_listener_sees_the_last_captions_at_once(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    first = await listen(room, "es-ES", alice_cookie)
+    await first.expect("hello")
+    await speaker.expect("room_listeners", counts={"es-ES": 1})
+    await send(speaker, 0, 10)
+    await first.expect("translation", final=True, text="tramas 5-9")
+
+    late = await listen(room, "es-ES", alice_cookie)
+    backlog = await late.expect("backlog")
+
+    texts = [e["text"] for e in backlog["events"] if e["type"] == "translation"]
+    assert texts == ["tramas 0-4", "tramas 5-9"]
+
+
+async def test_before_and_after_the_speaker_the_listener_waits_and_carries_on(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    listener = await listen(room, "es-ES", alice_cookie)
+    assert (await listener.expect("hello"))["speaking"] is False
+
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    await listener.expect("speaker", speaking=True)
+    await speaker.expect("room_listeners", counts={"es-ES": 1})  # the census found it
+    await send(speaker, 0, 5)
+    await listener.expect("translation", final=True, text="tramas 0-4")
+
+
+@override_settings(ROOM_STREAM_GRACE_SECONDS=0.5)
+async def test_a_languages_stream_closes_a_grace_period_after_its_last_listener(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    french = await listen(room, "fr-FR", alice_cookie)
+    await speaker.expect("room_listeners", counts={"fr-FR": 1})
+    french_stream = next(c for c in timeline.connections if c.config["target_language"] == "fr-FR")
+
+    await french.leave()
+    await speaker.expect("room_listeners", counts={})
+
+    assert await eventually(_closed(french_stream), seconds=5)
+
+
+@override_settings(ROOM_MAX_LANGUAGES=1)
+async def test_a_language_past_the_rooms_limit_is_refused_to_its_listener_alone(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 1})
+
+    french = await listen(room, "fr-FR", alice_cookie)
+    refusal = await french.expect("error", code="refused")
+    assert "1 languages" in refusal["message"]
+    assert await french.read() is None and french.close_code == 4409
+
+    await send(speaker, 0, 5)
+    await spanish.expect("translation", final=True, text="tramas 0-4")
+
+
+async def test_a_second_speaker_is_refused_with_the_name_of_the_one_speaking(
+    timeline, open_browser, alice_cookie, carol, room
+):
+    alice_speaks = await open_browser(alice_cookie)
+    await alice_speaks.start(**speak_start(room))
+
+    carol_page = await open_browser(await _cookie(carol))
+    await carol_page.send(speak_start(room))
+    refusal = await carol_page.expect("error")
+
+    assert refusal["code"] == "room_taken" and "alice is speaking" in refusal["message"]
+    assert "ask the room's owner" in refusal["message"]
+
+
+async def test_the_rooms_owner_takes_over_from_another_speaker(
+    timeline, open_browser, alice_cookie, carol, room
+):
+    carol_page = await open_browser(await _cookie(carol))
+    await carol_page.start(**speak_start(room))
+
+    alice_page = await open_browser(alice_cookie)
+    ready = await alice_page.start(**speak_start(room, take_over=True))
+
+    assert ready["room"]["id"] == room.pk
+    stopped = await carol_page.expect("error", code="taken_over")
+    assert "alice took over the room" in stopped["message"]
+    await carol_page.until_closed()
+    await _refresh(room)
+    assert room.speaker_id == (await _user_id("alice"))
+
+
+async def test_a_guest_is_read_only(timeline, open_browser, alice_cookie, room, listen):
+    await Room.objects.filter(pk=room.pk).aupdate(access=Room.Access.LINK)
+    guest = await listen(room, "es-ES", None)
+    await guest.expect("hello")
+
+    await guest.ws.send_to(text_data=json.dumps({"type": "start", "room": room.pk}))
+
+    refusal = await guest.expect("error", code="read_only")
+    assert "only receive" in refusal["message"]
+
+
+async def test_a_members_room_refuses_a_guest_and_rotating_the_link_closes_its_guests(
+    timeline, alice_cookie, room, listen
+):
+    await listen(room, "es-ES", None, accept=False)  # members only
+
+    await Room.objects.filter(pk=room.pk).aupdate(access=Room.Access.LINK)
+    guest = await listen(room, "es-ES", None)
+    await guest.expect("hello")
+    await _rotate(room)
+
+    closed = await guest.expect("error", code="link_closed", seconds=1)
+    assert "no longer opens" in closed["message"]
+    assert await guest.read() is None and guest.close_code == 4403
+
+
+async def test_a_listener_that_does_not_keep_up_drops_its_own_oldest_speech(
+    timeline, open_browser, alice_cookie, room, listen, monkeypatch
+):
+    from rooms import consumers
+
+    monkeypatch.setattr(consumers, "QUEUE_SECONDS", 0.2)
+    monkeypatch.setattr(consumers, "WINDOW_SECONDS", 0.1)
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    slow = await listen(room, "es-ES", alice_cookie)
+    slow.acknowledge = False
+    keeping_up = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 2})
+
+    async def listen_to_all() -> None:  # a page that reads (and acknowledges) as it comes
+        while len(keeping_up.speech) < 25 * 640:
+            assert await keeping_up.read() is not None
+
+    hearing = asyncio.create_task(listen_to_all())
+    for frame in labelled_frames(0, 25):  # at real time, as a speaker talks
+        await speaker.send_audio(frame)
+        await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(hearing, 10)  # everyone else hears all of it
+    assert not [m for m in keeping_up.messages if m["type"] == "catching_up"]
+    catching_up = await slow.expect("catching_up")
+    assert catching_up["dropped_ms"] > 0
+    assert len(slow.speech) <= 0.1 * 32000 + 640
+
+
+def _closed(connection):
+    async def check() -> bool:
+        return connection.ws.state.name == "CLOSED"
+
+    return check
+
+
+async def _cookie(user) -> bytes:
+    from channels.db import database_sync_to_async
+
+    return await database_sync_to_async(session_cookie)(user)
+
+
+async def _refresh(room: Room) -> None:
+    await room.arefresh_from_db()
+
+
+async def _user_id(username: str) -> int:
+    from django.contrib.auth import get_user_model
+
+    return (await get_user_model().objects.aget(username=username)).pk
+
+
+async def _rotate(room: Room) -> None:
+    from channels.db import database_sync_to_async
+
+    fresh = await Room.objects.aget(pk=room.pk)
+    await database_sync_to_async(fresh.rotate_link)()

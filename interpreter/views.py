@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from glossaries.models import Glossary
 from interpreter.live.limits import BYTES_PER_SECOND
+from rooms.models import Room
 from voice.client import voice_client
 from voice.languages import fetch_language_choices
 
@@ -64,7 +65,29 @@ def live_config(request: HttpRequest) -> dict:
             "frame_bytes": FRAME_BYTES,
             "hold_seconds": settings.LIVE_HOLD_SECONDS,
         },
+        "room": _room(request, account, choices),
         "error": error,
+    }
+
+
+def _room(request: HttpRequest, account, choices) -> dict | None:
+    """The room the page speaks into (``?room=<id>``, one of the account's), or None."""
+    room_id = request.GET.get("room", "")
+    if account is None or not room_id.isdigit():
+        return None
+    room = Room.objects.for_account(account).filter(pk=int(room_id)).first()
+    if room is None:
+        return None
+    return {
+        "id": room.pk,
+        "name": room.name,
+        "source": {"code": room.source_language, "name": choices.name_of(room.source_language)},
+        "targets": [
+            {"code": code, "name": choices.name_of(code)}
+            for code in room.allowed_targets(choices.pairs)
+        ],
+        "listen_url": request.build_absolute_uri(reverse("room_listen", args=[room.link_token])),
+        "can_take_over": room.can_manage(request.user),
     }
 
 

@@ -52,6 +52,9 @@ const ERROR_FALLBACKS = {
   frame_too_large: "An audio frame was too large.",
 };
 
+// Speaking into a room (/live/?room=<id>): its listeners hear the translations.
+const ROOM = config.room && typeof config.room === "object" ? config.room : null;
+
 const $ = (id) => document.getElementById(id);
 const ui = {
   form: $("live-form"),
@@ -74,6 +77,8 @@ const ui = {
   elapsed: $("live-elapsed"),
   ended: $("live-ended"),
   historyLink: $("live-history-link"),
+  roomListeners: $("live-room-listeners"),
+  takeOver: $("live-take-over"),
   audio: $("live-output"),
 };
 
@@ -137,8 +142,16 @@ function setupLanguages() {
   const languages = config.languages || {};
   const defaults = config.defaults || {};
   const asItems = (list) => (Array.isArray(list) ? list : []).map((l) => ({ value: l.code, label: l.name || l.code }));
-  fillSelect(ui.sourceLanguage, asItems(languages.sources), defaults.source);
-  fillTargets(defaults.target);
+  if (ROOM) {
+    // The room's language is spoken; the speaker may hear one of its listeners' languages.
+    fillSelect(ui.sourceLanguage, asItems([ROOM.source]), ROOM.source.code);
+    ui.sourceLanguage.disabled = true;
+    fillSelect(ui.targetLanguage, [{ value: "", label: "None (I'm speaking)" }, ...asItems(ROOM.targets)], "");
+    ui.glossary.closest(".field").hidden = true; // each language's stream has its own
+  } else {
+    fillSelect(ui.sourceLanguage, asItems(languages.sources), defaults.source);
+    fillTargets(defaults.target);
+  }
   const voices = Array.isArray(config.voices) ? config.voices : [];
   fillSelect(ui.voice, voices.map((v) => ({ value: v.code, label: v.name || v.code })), defaults.voice);
   updateGlossaries();
@@ -313,7 +326,10 @@ class LiveSession {
         voice: this.settings.voice,
         glossary: this.settings.glossary,
       };
-      if (this.wasLive && this.sessionId !== null) {
+      if (ROOM) {
+        start.room = ROOM.id;
+        if (this.settings.takeOver) start.take_over = true;
+      } else if (this.wasLive && this.sessionId !== null) {
         // Carry on the same saved session, with the audio held meanwhile.
         start.resume = {
           session_id: this.sessionId,
@@ -358,6 +374,9 @@ class LiveSession {
         break;
       case "caught_up":
         this.onCaughtUp(message);
+        break;
+      case "room_listeners":
+        showListeners(message.counts);
         break;
       case "error":
         this.onServerError(message);
@@ -484,6 +503,7 @@ class LiveSession {
       return;
     }
     showAlert(text);
+    if (code === "room_taken" && ROOM?.can_take_over && ui.takeOver) ui.takeOver.hidden = false;
     if (message.fatal) {
       this.fatal = true;
       this.stopCapture();
@@ -715,11 +735,24 @@ function showHistoryLink(url) {
 
 // ---------------------------------------------------------------- wiring
 
-function onToggle() {
+function showListeners(counts) {
+  if (!ui.roomListeners || !counts || typeof counts !== "object") return;
+  const names = new Map((ROOM?.targets || []).map((t) => [t.code, t.name || t.code]));
+  const parts = Object.entries(counts)
+    .filter(([, n]) => Number(n) > 0)
+    .map(([code, n]) => `${code === "original" ? "the original" : names.get(code) || code}: ${n}`);
+  const total = Object.values(counts).reduce((sum, n) => sum + (Number(n) || 0), 0);
+  ui.roomListeners.textContent = total
+    ? `${total} listening (${parts.join(", ")}).`
+    : "Nobody is listening yet.";
+}
+
+function onToggle(event, { takeOver = false } = {}) {
   if (session) {
     session.stop();
     return;
   }
+  if (ui.takeOver) ui.takeOver.hidden = true;
   if (ui.toggle.disabled) return;
   clearAlert();
   notice("");
@@ -734,6 +767,7 @@ function onToggle() {
     targetLanguage: ui.targetLanguage.value,
     voice: ui.voice.value,
     glossary: Number.isFinite(glossary) ? glossary : null,
+    takeOver,
   };
   session = new LiveSession(settings);
   setRunningControls(true);
@@ -787,6 +821,7 @@ function init() {
     session?.playback?.route(ui.outputDevice.value);
   });
   ui.toggle.addEventListener("click", onToggle);
+  ui.takeOver?.addEventListener("click", (event) => onToggle(event, { takeOver: true }));
 
   if (navigator.mediaDevices?.addEventListener) {
     navigator.mediaDevices.addEventListener("devicechange", refreshAllDevices);

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from collections import deque
 from urllib.parse import parse_qs
@@ -39,6 +40,8 @@ from voice.languages import language_choices
 
 from . import events
 from .models import Room
+
+logger = logging.getLogger(__name__)
 
 BYTES_PER_SECOND = 32000
 WINDOW_SECONDS = 3.0  # speech in flight to the page, not yet acknowledged
@@ -64,13 +67,16 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         user = self.scope["user"]
         room = await _open_room(token)
         if room is None or not await database_sync_to_async(room.admits)(user):
+            logger.info("Listener refused: the link does not open a room for this visitor")
             await self.close(LINK_CLOSED)
             return
         if not user.is_authenticated and not await _guest_may_join(self.scope):
+            logger.info("Listener refused: too many guest joins from one address")
             await self.close(TOO_MANY)
             return
         allowed = await _allowed_targets(room)
         if self.language != events.ORIGINAL and self.language not in allowed:
+            logger.info("Listener refused: room %s offers no %r", room.pk, self.language)
             await self.close(REFUSED)
             return
         self.room = room
@@ -256,7 +262,8 @@ async def _allowed_targets(room: Room) -> list[str]:
     """The languages a listener may choose, as the listener page offers them."""
     try:
         languages = await voice_client().languages()
-    except Exception:
+    except Exception as exc:  # the service is down: what the room names, unchecked
+        logger.warning("Could not list the service's languages for room %s: %s", room.pk, exc)
         return list(room.target_languages)
     return room.allowed_targets(language_choices(languages).pairs)
 

@@ -64,6 +64,10 @@ class Worker:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def ws_root(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    @property
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}/ws/live/"
 
@@ -119,7 +123,8 @@ def start_workers(
     )
     started: list[Worker] = []
 
-    def start(*names: str) -> list[Worker]:
+    def start(*names: str, **settings: str) -> list[Worker]:
+        """Start the workers ``names``, with ``settings`` added to their environment."""
         workers = []
         for name in names:
             port = free_port()
@@ -128,7 +133,7 @@ def start_workers(
                 process = subprocess.Popen(
                     daphne_command(port),
                     cwd=ROOT,
-                    env=env,
+                    env={**env, **settings},
                     stdout=out,
                     stderr=subprocess.STDOUT,
                 )

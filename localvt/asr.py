@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ctranslate2
 import numpy as np
@@ -25,6 +25,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
+from .loops import Word, looped, said
+from .vad import voice_activity
 from .vocabulary import apply_vocabulary as apply_vocabulary
 from .vocabulary import fit_prompt, heard_terms
 from .vocabulary import sound_key as sound_key
@@ -106,66 +108,83 @@ class Recognizer:
         tokenizer = self._tokenizers[language]
         if audio.size < SAMPLE_RATE // 10:
             return ""
-        encoded = self._encode(audio)
+        encoded, frames = self._encode(audio)
+        activity = voice_activity(audio)
         new_tokens = min(224, int(12 + _rate(language) * audio.size / SAMPLE_RATE))
-        heard = self._text(
-            self._decode(encoded, tokenizer, [], accurate=accurate, new_tokens=new_tokens),
-            tokenizer,
-        )
+        pass_ = _Pass(encoded, frames, activity, tokenizer, new_tokens)
+        heard = self._recognise(pass_, [], accurate=accurate)
         terms = heard_terms(hotwords, heard, language=language) if accurate and heard else []
         if not terms:
             return heard
         _, prompt = fit_prompt(terms, _term_tokens(self._encode_text, tuple(terms)), self._comma)
-        result = self._decode(encoded, tokenizer, prompt, accurate=True, new_tokens=new_tokens)
-        return self._text(result, tokenizer)
+        return self._recognise(pass_, prompt, accurate=True)
 
-    def _encode(self, audio: np.ndarray) -> ctranslate2.StorageView:
-        """The encoder's output for ``audio`` plus a margin, not Whisper's padded 30 s."""
+    def _recognise(self, pass_: _Pass, prompt: list[int], *, accurate: bool) -> str:
+        """One decoding of the utterance, without the words evidence says weren't said
+        (:mod:`localvt.loops`); a result that still loops is decoded again greedily."""
+        result = self._decode(pass_, prompt, accurate=accurate)
+        text = self._said(pass_, result)
+        if accurate and looped(text):
+            logger.info("Beam search looped (%r); decoding greedily", text)
+            text = self._said(pass_, self._decode(pass_, prompt, accurate=False))
+        if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
+            return ""
+        return text
+
+    def _said(self, pass_: _Pass, result) -> str:
+        tokens = [t for t in result.sequences_ids[0] if t < pass_.tokenizer.eot]
+        if not tokens:
+            return ""
+        aligned = self._whisper.find_alignment(
+            pass_.tokenizer, [tokens], pass_.encoded, pass_.frames
+        )[0]
+        words = [Word(w["word"], w["start"], w["end"]) for w in aligned]
+        return "".join(w.text for w in said(words, pass_.activity)).strip()
+
+    def _encode(self, audio: np.ndarray) -> tuple[ctranslate2.StorageView, int]:
+        """The encoder's output for ``audio`` plus a margin, not Whisper's padded 30 s, and
+        the number of mel frames it covers."""
         seconds = min(audio.size / SAMPLE_RATE + MARGIN_SECONDS, MAX_FRAMES * HOP / SAMPLE_RATE)
         frames = int(np.ceil(seconds * SAMPLE_RATE / HOP))
         padded = np.zeros(frames * HOP, dtype=np.float32)
         clip = audio[: padded.size]
         padded[: clip.size] = clip
         features = self._features(padded)[:, :frames]
-        return self._model.encode(
+        encoded = self._model.encode(
             ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None], np.float32)),
             to_cpu=False,
         )
+        return encoded, frames
 
-    def _decode(
-        self,
-        encoded: ctranslate2.StorageView,
-        tokenizer: Tokenizer,
-        terms: list[int],
-        *,
-        accurate: bool,
-        new_tokens: int,
-    ):
+    def _decode(self, pass_: _Pass, terms: list[int], *, accurate: bool):
         """One decoding pass; ``terms`` are the vocabulary prompt's tokens. The prompt
         counts against CTranslate2's ``max_length``, so the length allowed is the prompt's
-        plus ``new_tokens``."""
-        start = _start_sequence(tokenizer, terms)
+        plus the utterance's allowance."""
+        start = _start_sequence(pass_.tokenizer, terms)
         return self._model.generate(
-            encoded,
+            pass_.encoded,
             [start],
             beam_size=5 if accurate else 1,
             # A short window tempts Whisper to loop back over the utterance instead of
             # ending it; favouring shorter hypotheses and capping the length at a fast
             # speaker's pace (~4 English words a second) keeps it honest.
             length_penalty=0.5,
-            max_length=min(CONTEXT_TOKENS, len(start) + new_tokens),
+            max_length=min(CONTEXT_TOKENS, len(start) + pass_.new_tokens),
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
         )[0]
 
-    @staticmethod
-    def _text(result, tokenizer: Tokenizer) -> str:
-        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        text = cut_restart(cut_repetition(tokenizer.decode(tokens).strip()))
-        if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
-            return ""
-        return text
+
+@dataclass(frozen=True)
+class _Pass:
+    """What every decoding of one utterance shares."""
+
+    encoded: ctranslate2.StorageView
+    frames: int  # mel frames the encoder saw
+    activity: np.ndarray  # voice activity of each 32 ms window
+    tokenizer: Tokenizer
+    new_tokens: int  # text tokens allowed after the start sequence
 
 
 @functools.lru_cache(maxsize=16)
@@ -184,41 +203,3 @@ def _start_sequence(tk: Tokenizer, terms: list[int]) -> list[int]:
     tokens as a previous-text prompt."""
     prompt = [tk.sot_prev, *terms] if terms else []
     return [*prompt, *tk.sot_sequence, tk.no_timestamps]
-
-
-def _word_keys(words: Sequence[str]) -> list[str]:
-    """Each word without case or punctuation, so "Had" and "had," compare equal."""
-    return [re.sub(r"\W", "", word.casefold()) for word in words]
-
-
-def cut_repetition(text: str, shortest: int = 4) -> str:
-    """``text`` up to where it starts repeating itself: Whisper sometimes loops back over
-    an utterance once the speech runs out ("... is to be ill disposed. Unless to be rather
-    ..."). People rarely repeat four words verbatim within one utterance; decoders do."""
-    words = text.split()
-    keys = _word_keys(words)
-    seen: set[tuple[str, ...]] = set()
-    for j in range(len(keys) - shortest + 1):
-        run = tuple(keys[j : j + shortest])
-        if run in seen:
-            return " ".join(words[:j]).rstrip(",;")
-        seen.add(tuple(keys[j : j + shortest]))
-    return text
-
-
-def cut_restart(text: str) -> str:
-    """``text`` without a trailing restart of the utterance: given a short window, Whisper
-    often finishes a sentence and then starts it over ("Had he married ... than he was.
-    Had he"). A tail of two or three words after a clause boundary that repeats the
-    utterance's opening words, and ends unfinished, is that loop, not speech."""
-    words = text.split()
-    keys = _word_keys(words)
-    for size in (3, 2):
-        start = len(words) - size
-        if start < size + 1 or not words[start - 1].endswith((".", ",", ";", "?", "!")):
-            continue
-        if words[-1].endswith((".", "?", "!")):
-            continue
-        if keys[start:] == keys[:size]:
-            return " ".join(words[:start]).rstrip(",;")
-    return text

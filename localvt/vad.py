@@ -9,6 +9,7 @@ thread-safe (a session feeds it from one task at a time).
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass
 
@@ -135,3 +136,25 @@ class Segmenter:
         self._speech_run = 0
         self._silence_run = 0
         return SpeechEnded(current.start_sample, current.samples(), current.last_speech_sample, cut)
+
+
+_local = threading.local()
+
+
+def voice_activity(audio: np.ndarray) -> np.ndarray:
+    """Silero's speech probability for each 32 ms window of ``audio`` (float32, 16 kHz),
+    from a fresh state: the evidence of where an utterance's speech is. One model per
+    thread, so recognition workers can ask at once."""
+    vad = getattr(_local, "vad", None)
+    if vad is None:
+        vad = _local.vad = SileroVAD(SAMPLE_RATE)
+    vad.reset()
+    windows = audio.size // WINDOW
+    samples = np.ascontiguousarray(audio[: windows * WINDOW], dtype=np.float32)
+    return np.array(
+        [
+            vad.process(memoryview(samples[i * WINDOW : (i + 1) * WINDOW].data))
+            for i in range(windows)
+        ],
+        dtype=np.float32,
+    )

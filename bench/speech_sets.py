@@ -128,6 +128,8 @@ def speak(name: str, text: str, terms: tuple[str, ...], index: int) -> Clip:
         subprocess.run(
             [
                 "sox",
+                "-R",  # repeatable dither
+                "-G",  # no clipping on the way to 16 kHz
                 str(raw),
                 "-r",
                 str(RATE),

@@ -26,9 +26,9 @@ from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
 from .loops import Word, looped, said
-from .vad import voice_activity
+from .vad import last_speech
 from .vocabulary import apply_vocabulary as apply_vocabulary
-from .vocabulary import fit_prompt, heard_terms
+from .vocabulary import fit_prompt, heard_terms, with_terms
 from .vocabulary import sound_key as sound_key
 from .whisper_model import model_dir
 
@@ -38,6 +38,7 @@ SAMPLE_RATE = 16000
 HOP = 160  # samples per mel frame
 MAX_FRAMES = 3000  # Whisper's 30 s window
 MARGIN_SECONDS = 0.5
+LENGTH_PENALTY = 0.5
 CONTEXT_TOKENS = 448  # Whisper's decoder context: prompt, start sequence and text together
 # Decoded tokens allowed per second of speech (see ``transcribe``). Whisper's tokenizer
 # favours English: the same text costs ~1.2 times the tokens in Spanish, Catalan or
@@ -109,15 +110,16 @@ class Recognizer:
         if audio.size < SAMPLE_RATE // 10:
             return ""
         encoded, frames = self._encode(audio)
-        activity = voice_activity(audio)
+        speech_ends = last_speech(audio)
         new_tokens = min(224, int(12 + _rate(language) * audio.size / SAMPLE_RATE))
-        pass_ = _Pass(encoded, frames, activity, tokenizer, new_tokens)
+        pass_ = _Pass(encoded, frames, speech_ends, tokenizer, new_tokens)
         heard = self._recognise(pass_, [], accurate=accurate)
         terms = heard_terms(hotwords, heard, language=language) if accurate and heard else []
         if not terms:
             return heard
-        _, prompt = fit_prompt(terms, _term_tokens(self._encode_text, tuple(terms)), self._comma)
-        return self._recognise(pass_, prompt, accurate=True)
+        used, prompt = fit_prompt(terms, _term_tokens(self._encode_text, tuple(terms)), self._comma)
+        biased = self._recognise(pass_, prompt, accurate=True)
+        return with_terms(heard, biased, used, language=language)
 
     def _recognise(self, pass_: _Pass, prompt: list[int], *, accurate: bool) -> str:
         """One decoding of the utterance, without the words evidence says weren't said
@@ -139,7 +141,7 @@ class Recognizer:
             pass_.tokenizer, [tokens], pass_.encoded, pass_.frames
         )[0]
         words = [Word(w["word"], w["start"], w["end"]) for w in aligned]
-        return "".join(w.text for w in said(words, pass_.activity)).strip()
+        return "".join(w.text for w in said(words, pass_.speech_ends)).strip()
 
     def _encode(self, audio: np.ndarray) -> tuple[ctranslate2.StorageView, int]:
         """The encoder's output for ``audio`` plus a margin, not Whisper's padded 30 s, and
@@ -168,7 +170,7 @@ class Recognizer:
             # A short window tempts Whisper to loop back over the utterance instead of
             # ending it; favouring shorter hypotheses and capping the length at a fast
             # speaker's pace (~4 English words a second) keeps it honest.
-            length_penalty=0.5,
+            length_penalty=LENGTH_PENALTY,
             max_length=min(CONTEXT_TOKENS, len(start) + pass_.new_tokens),
             return_no_speech_prob=True,
             suppress_blank=True,
@@ -182,7 +184,7 @@ class _Pass:
 
     encoded: ctranslate2.StorageView
     frames: int  # mel frames the encoder saw
-    activity: np.ndarray  # voice activity of each 32 ms window
+    speech_ends: float  # seconds from the start to the end of the last speech
     tokenizer: Tokenizer
     new_tokens: int  # text tokens allowed after the start sequence
 

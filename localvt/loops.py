@@ -21,10 +21,6 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-import numpy as np
-
-WINDOW_SECONDS = 0.032  # one voice-activity window
-SPEECH = 0.35  # voice-activity probability that counts as speech (the segmenter's offset)
 AFTER_SPEECH_SECONDS = 0.2  # alignment slack: a word may start this long after speech
 CRAMMED_WORDS = 3  # this many words in a row...
 CRAMMED_SECONDS = 0.12  # ...within this long were not said one after another
@@ -41,19 +37,15 @@ class Word:
     end: float
 
 
-def last_speech(activity: np.ndarray) -> float:
-    """Seconds from the utterance's start to the end of its last speech window."""
-    voiced = np.nonzero(activity >= SPEECH)[0]
-    return float((voiced[-1] + 1) * WINDOW_SECONDS) if voiced.size else 0.0
-
-
-def said(words: list[Word], activity: np.ndarray) -> list[Word]:
-    """The leading ``words`` up to the first one that evidence says was not said.
+def said(words: list[Word], last_speech: float) -> list[Word]:
+    """The leading ``words`` up to the first one that evidence says was not said;
+    ``last_speech`` is where the utterance's last speech ends (seconds, from
+    :func:`localvt.vad.last_speech`).
 
     Punctuation is no sound, so it is never evidence (its alignment often stretches over
     trailing silence); it stays with the word before it. When crammed words follow a word
     stretched past the end of the speech, that word is where the loop began."""
-    speech_ends = last_speech(activity) + AFTER_SPEECH_SECONDS
+    speech_ends = last_speech + AFTER_SPEECH_SECONDS
     spoken = [i for i, word in enumerate(words) if any(ch.isalnum() for ch in word.text)]
     for n, i in enumerate(spoken):
         run = [words[j] for j in spoken[n : n + CRAMMED_WORDS]]

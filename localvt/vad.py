@@ -139,22 +139,29 @@ class Segmenter:
 
 
 _local = threading.local()
+TAIL_SECONDS = 2.0
 
 
-def voice_activity(audio: np.ndarray) -> np.ndarray:
-    """Silero's speech probability for each 32 ms window of ``audio`` (float32, 16 kHz),
-    from a fresh state: the evidence of where an utterance's speech is. One model per
-    thread, so recognition workers can ask at once."""
+def last_speech(audio: np.ndarray, threshold: float = 0.35) -> float:
+    """Seconds from the start of ``audio`` (float32, 16 kHz) to the end of its last
+    32 ms window of speech (Silero's probability at least ``threshold``), 0.0 if none.
+
+    Only the tail is scored (~0.1 ms a window; an utterance is up to 12 s), from a fresh
+    state, as the segmenter's utterances start; all of it when the tail holds no speech.
+    One model per thread, so recognition workers can ask at once."""
     vad = getattr(_local, "vad", None)
     if vad is None:
         vad = _local.vad = SileroVAD(SAMPLE_RATE)
-    vad.reset()
     windows = audio.size // WINDOW
-    samples = np.ascontiguousarray(audio[: windows * WINDOW], dtype=np.float32)
-    return np.array(
-        [
-            vad.process(memoryview(samples[i * WINDOW : (i + 1) * WINDOW].data))
-            for i in range(windows)
-        ],
-        dtype=np.float32,
-    )
+    tail = min(windows, int(TAIL_SECONDS * SAMPLE_RATE) // WINDOW)
+    for first in dict.fromkeys((windows - tail, 0)):
+        vad.reset()
+        samples = np.ascontiguousarray(audio[first * WINDOW : windows * WINDOW], np.float32)
+        voiced = [
+            i
+            for i in range(windows - first)
+            if vad.process(memoryview(samples[i * WINDOW : (i + 1) * WINDOW].data)) >= threshold
+        ]
+        if voiced:
+            return (first + voiced[-1] + 1) * WINDOW / SAMPLE_RATE
+    return 0.0

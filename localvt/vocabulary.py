@@ -8,7 +8,8 @@ prompt cost a LibriVox sentence its first two words). So the rule (stated in
 ``docs/localvt.md``): an utterance is first recognised without any prompt; only the terms
 that sound like something heard in it go into the prompt of a second pass, closest first,
 as many as fit. When none does, the first pass is the result and the vocabulary has cost
-nothing.
+nothing; when some do, the second pass may only put terms in (:func:`with_terms`): every
+other word is the first pass's.
 
 The spelling fix (:func:`apply_vocabulary`) compares every run of one to three heard
 words with every term, so it is done with rapidfuzz's C++ matrix of similarities: with
@@ -17,6 +18,7 @@ words with every term, so it is done with rapidfuzz's C++ matrix of similarities
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -166,6 +168,59 @@ def heard_terms(
     best = _similarity(runs, known.keys, floor).max(axis=0)
     order = sorted(np.nonzero(best)[0], key=lambda i: (-best[i], i))
     return [known.terms[i] for i in order]
+
+
+def with_terms(heard: str, biased: str, terms: Sequence[str], *, language: str = "en") -> str:
+    """``heard`` (recognised without a prompt) with each of ``terms`` that the prompted
+    pass (``biased``) heard put in place of the words of ``heard`` that sound like it, at
+    the same place (a run of one to four words, similarity at least :data:`RELEVANT`).
+    Every other word is ``heard``'s: the prompt may only respell words as a term, never
+    cost or add one, even when the terms it held were nothing like what was said."""
+    first, second = heard.split(), biased.split()
+    first_keys, second_keys = _plain(first), _plain(second)
+    places = _places(first_keys, second_keys)
+    chosen: list[tuple[float, int, int, str]] = []
+    for term in terms:
+        parts = _plain(term.split())
+        for j in range(len(second_keys) - len(parts) + 1):
+            if not parts or second_keys[j : j + len(parts)] != parts:
+                continue
+            low = max(0, min(places[j : j + len(parts)]) - 1)
+            high = min(len(first), max(places[j : j + len(parts)]) + 2)
+            runs = [(a, b) for a in range(low, high) for b in range(a + 1, min(a + 4, high) + 1)]
+            if not runs:
+                continue
+            keys = [sound_key(" ".join(first[a:b]), language) for a, b in runs]
+            scores = _similarity(keys, [sound_key(term, language)], RELEVANT)[:, 0]
+            best = int(np.argmax(scores))
+            if scores[best] > 0:
+                chosen.append((float(scores[best]), *runs[best], term))
+    taken: set[int] = set()
+    replacements = []
+    for _score, a, b, term in sorted(chosen, reverse=True):
+        if taken & set(range(a, b)):
+            continue
+        taken.update(range(a, b))
+        replacements.append((a, b, term))
+    for a, b, term in sorted(replacements, reverse=True):
+        trailing = re.sub(r"^.*?([^\w]*)$", r"\1", first[b - 1])
+        first[a:b] = [term + trailing]
+    return " ".join(first)
+
+
+def _places(first: list[str], second: list[str]) -> list[int]:
+    """For each word of ``second``, the index of the word of ``first`` at its place."""
+    places = [0] * len(second)
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            places[j] = min(i1 + (j - j1), max(i1, i2 - 1))
+    return places
+
+
+def _plain(words: Sequence[str]) -> list[str]:
+    """Each word without case or punctuation, so "Corpus." and "corpus" compare equal."""
+    return [re.sub(r"[^\w]", "", unicodedata.normalize("NFC", w.casefold())) for w in words]
 
 
 def fit_prompt(

@@ -3,17 +3,12 @@ stays word for word. Word times are as Whisper's alignment gives them."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from localvt.loops import WINDOW_SECONDS, Word, looped, said
+from localvt.loops import Word, looped, said
 
 
-def speech_until(seconds: float, total: float) -> np.ndarray:
-    """Voice activity: speech from the start to ``seconds``, silence to ``total``."""
-    windows = int(total / WINDOW_SECONDS)
-    activity = np.zeros(windows, np.float32)
-    activity[: int(seconds / WINDOW_SECONDS)] = 0.9
-    return activity
+def speech_until(seconds: float, total: float) -> float:
+    """Where the utterance's last speech ends (``total`` is how long it lasts)."""
+    return seconds
 
 
 def spoken(text: str, start: float = 0.0, per_word: float = 0.3) -> list[Word]:

@@ -11,13 +11,19 @@ terms set how many of its terms came back spelled right.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 
-from bench.speech_sets import SETS, Clip, load, vocabulary_of
-from bench.wer import Errors, normalise, word_errors
-from tests.localvt.terms import unrelated_terms
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run alone (`make bench` runs every script in bench/)
+    sys.path.insert(0, str(ROOT))
+
+from bench.speech_sets import SETS, Clip, load, vocabulary_of  # noqa: E402
+from bench.wer import Errors, normalise, word_errors  # noqa: E402
+from tests.localvt.terms import unrelated_terms  # noqa: E402
 
 
 def _folded(text: str) -> str:
@@ -81,3 +87,8 @@ async def report(client, one_session, sets: list[str], sizes: list[int]) -> None
             f"({len(result.audio_latency)}/{len(clips)} timed) | {terms}",
             flush=True,
         )
+
+
+if __name__ == "__main__":
+    for name, described, vocabulary in plan(list(SETS)[:3], [0, 10, 100, 1000]):
+        print(f"{SETS[name]}: {described} ({len(vocabulary)} terms)")

@@ -10,7 +10,13 @@ translation and its first translated audio byte (p50, p95), the server's real-ti
 each load, the process count, and the main process's RSS. It then runs 1, 2, 3, ... simultaneous
 sessions until the p95 latency to first audio passes 2 s.
 
+Before the levels, one session per speech set and vocabulary (``bench/accuracy.py``):
+LibriVox and the generated repetition set with 0, 10, 100 and 1,000 unrelated terms, and
+the rare-terms set without a vocabulary, with its own terms, and with them among unrelated
+ones (1,000 in all); each row reports WER and the share of words deleted separately.
+
     .venv/bin/python bench/localvt.py [--max-sessions 6] [--transcripts]
+        [--sets librivox,repetition,terms] [--vocabulary-sizes 0,10,100,1000]
 """
 
 from __future__ import annotations
@@ -18,11 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import subprocess
 import sys
 import time
-import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +35,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.accuracy import report
 from bench.process_tree import PeakSampler, measure
+from bench.speech_sets import Clip, librivox
+from bench.wer import Errors, normalise, word_errors
 from krisp import Audio, KrispClient, SessionConfig, Transcript, Translation
 from tests.ports import free_port
 
@@ -39,14 +46,6 @@ LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 FRAME = 640
 GAP = b"\0" * 48000  # 1.5 s of silence between sentences
 LIMIT_SECONDS = 2.0
-
-
-@dataclass
-class Clip:
-    name: str
-    pcm: bytes
-    reference: str
-    last_speech_byte: int  # offset of the end of the last 20 ms frame with speech energy
 
 
 @dataclass
@@ -58,39 +57,9 @@ class SessionResult:
     audio_seconds: float = 0.0
 
 
-def load_clips() -> list[Clip]:
-    references = {}
-    for line in (LIBRIVOX / "transcription").read_text().splitlines():
-        match = re.match(r"<s> (.*) </s> \((.*)\)", line.strip())
-        if match:
-            references[match.group(2)] = match.group(1)
-    clips = []
-    for name, reference in sorted(references.items()):
-        with wave.open(str(LIBRIVOX / f"{name}.wav")) as source:
-            pcm = source.readframes(source.getnframes())
-        samples = np.frombuffer(pcm, "<i2").astype(np.float64)
-        frames = samples[: samples.size // 320 * 320].reshape(-1, 320)
-        loud = np.nonzero(np.sqrt((frames**2).mean(axis=1)) > 300)[0]
-        clips.append(Clip(name, pcm, reference, int(loud[-1] + 1) * FRAME))
-    return clips
-
-
-def normalise(text: str) -> list[str]:
-    text = text.lower().replace("mr.", "mister").replace("-", " ")
-    return re.sub(r"[^a-z' ]", " ", text).split()
-
-
-def word_errors(reference: list[str], hypothesis: list[str]) -> int:
-    previous = list(range(len(hypothesis) + 1))
-    for i, ref in enumerate(reference, 1):
-        current = [i]
-        for j, hyp in enumerate(hypothesis, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
-        previous = current
-    return previous[-1]
-
-
-async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> SessionResult:
+async def one_session(
+    client: KrispClient, clips: list[Clip], delay: float, vocabulary=()
+) -> SessionResult:
     await asyncio.sleep(delay)
     result = SessionResult()
     last_speech_sent: list[float] = []
@@ -98,7 +67,9 @@ async def one_session(client: KrispClient, clips: list[Clip], delay: float) -> S
     finals: dict[str, Transcript] = {}
     sent_samples = 0
     done_sending = asyncio.Event()
-    config = SessionConfig("en-US", "es-ES", "female", reference_id="bench")
+    config = SessionConfig(
+        "en-US", "es-ES", "female", vocabulary=tuple(vocabulary), reference_id="bench"
+    )
     async with client.stream(config) as stream:
 
         async def send() -> None:
@@ -182,16 +153,16 @@ async def run_level(client, clips, sessions: int) -> list[SessionResult]:
 
 def summarise(results: list[SessionResult], clips: list[Clip]) -> dict:
     merged = SessionResult()
-    errors = words = 0
+    errors = Errors()
     reference = [w for clip in clips for w in normalise(clip.reference)]
     for result in results:
         merged.transcript_latency += result.transcript_latency
         merged.translation_latency += result.translation_latency
         merged.audio_latency += result.audio_latency
         errors += word_errors(reference, normalise(" ".join(result.hypothesis)))
-        words += len(reference)
     return {
-        "wer": errors / words,
+        "wer": errors.wer,
+        "deleted": errors.deleted,
         "transcript": (
             percentile(merged.transcript_latency, 50),
             percentile(merged.transcript_latency, 95),
@@ -206,8 +177,10 @@ def summarise(results: list[SessionResult], clips: list[Clip]) -> dict:
     }
 
 
-async def main(max_sessions: int, show_transcripts: bool) -> None:
-    clips = load_clips()
+async def main(
+    max_sessions: int, show_transcripts: bool, sets: list[str], sizes: list[int]
+) -> None:
+    clips = librivox()
     audio_seconds = sum(len(c.pcm) for c in clips) / 32000
     port = free_port()
     env = dict(os.environ, LOCALVT_MAX_SESSIONS=str(max_sessions + 2), LOCALVT_LOG_LEVEL="WARNING")
@@ -229,8 +202,10 @@ async def main(max_sessions: int, show_transcripts: bool) -> None:
         process = psutil.Process(server.pid)
         print(f"{len(clips)} LibriVox sentences, {audio_seconds:.1f} s of speech, real time")
         print(f"localvt after start-up, idle: {measure(server.pid).summary()}")
+        if sets:
+            await report(client, one_session, sets, sizes)
         print(
-            "sessions | WER   | final transcript p50/p95 | translation p50/p95 "
+            "sessions | WER   | deleted | final transcript p50/p95 | translation p50/p95 "
             "| first audio p50/p95 | RTF  | RSS MiB"
         )
         for sessions in range(1, max_sessions + 1):
@@ -245,7 +220,8 @@ async def main(max_sessions: int, show_transcripts: bool) -> None:
             rtf = cpu / (audio_seconds * sessions)
             rss = process.memory_info().rss / 2**20
             print(
-                f"{sessions:8d} | {summary['wer']:.3f} | {_ms(summary['transcript'])}      | "
+                f"{sessions:8d} | {summary['wer']:.3f} | {summary['deleted']:.3f}   | "
+                f"{_ms(summary['transcript'])}      | "
                 f"{_ms(summary['translation'])} | {_ms(summary['audio'])}  | {rtf:.2f} | "
                 f"{rss:.0f}   ({summary['measured']}/{summary['expected']} sentences timed)",
                 flush=True,
@@ -269,5 +245,23 @@ if __name__ == "__main__":
     parser.add_argument(
         "--transcripts", action="store_true", help="print what one session heard and the reference"
     )
+    parser.add_argument(
+        "--sets",
+        default="librivox,repetition,terms",
+        help="speech sets measured one by one before the levels (bench/speech_sets.py; "
+        "empty for none)",
+    )
+    parser.add_argument(
+        "--vocabulary-sizes",
+        default="0,10,100,1000",
+        help="unrelated vocabulary terms each set without terms of its own is measured with",
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.max_sessions, arguments.transcripts))
+    asyncio.run(
+        main(
+            arguments.max_sessions,
+            arguments.transcripts,
+            [s for s in arguments.sets.split(",") if s],
+            [int(n) for n in arguments.vocabulary_sizes.split(",") if n],
+        )
+    )

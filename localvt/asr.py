@@ -10,12 +10,11 @@ told each session's language (its language token), so it never has to guess it.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import logging
 import os
-import re
-import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ctranslate2
 import numpy as np
@@ -26,6 +25,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
+from .loops import Word, looped, said
+from .vad import last_speech
+from .vocabulary import apply_vocabulary as apply_vocabulary
+from .vocabulary import fit_prompt, heard_terms, with_terms
+from .vocabulary import sound_key as sound_key
 from .whisper_model import model_dir
 
 logger = logging.getLogger(__name__)
@@ -34,7 +38,8 @@ SAMPLE_RATE = 16000
 HOP = 160  # samples per mel frame
 MAX_FRAMES = 3000  # Whisper's 30 s window
 MARGIN_SECONDS = 0.5
-MAX_HOTWORD_TOKENS = 100
+LENGTH_PENALTY = 0.5
+CONTEXT_TOKENS = 448  # Whisper's decoder context: prompt, start sequence and text together
 # Decoded tokens allowed per second of speech (see ``transcribe``). Whisper's tokenizer
 # favours English: the same text costs ~1.2 times the tokens in Spanish, Catalan or
 # Galician, and their speakers say more syllables a second.
@@ -57,6 +62,8 @@ class Recognizer:
         self._features = self._whisper.feature_extractor
         self._tokenizers = {"en": self._new_tokenizer("en")}
         self._suppress = self._suppressed_tokens(self._tokenizers["en"])
+        self._encode_text = self._tokenizers["en"].encode
+        self._comma = self._encode_text(",")
 
     def _new_tokenizer(self, language: str) -> Tokenizer:
         return Tokenizer(
@@ -97,10 +104,48 @@ class Recognizer:
     ) -> str:
         """The words in ``audio`` (float32, 16 kHz mono) spoken in ``language`` (a
         Whisper code made ready with :meth:`prepare`); ``accurate`` picks beam search over
-        greedy decoding; ``hotwords`` bias recognition toward vocabulary terms."""
+        greedy decoding; ``hotwords`` bias the accurate recognition toward the vocabulary
+        terms that sound like something heard (see :mod:`localvt.vocabulary`)."""
         tokenizer = self._tokenizers[language]
         if audio.size < SAMPLE_RATE // 10:
             return ""
+        encoded, frames = self._encode(audio)
+        speech_ends = last_speech(audio)
+        new_tokens = min(224, int(12 + _rate(language) * audio.size / SAMPLE_RATE))
+        pass_ = _Pass(encoded, frames, speech_ends, tokenizer, new_tokens)
+        heard = self._recognise(pass_, [], accurate=accurate)
+        terms = heard_terms(hotwords, heard, language=language) if accurate and heard else []
+        if not terms:
+            return heard
+        used, prompt = fit_prompt(terms, _term_tokens(self._encode_text, tuple(terms)), self._comma)
+        biased = self._recognise(pass_, prompt, accurate=True)
+        return with_terms(heard, biased, used, language=language)
+
+    def _recognise(self, pass_: _Pass, prompt: list[int], *, accurate: bool) -> str:
+        """One decoding of the utterance, without the words evidence says weren't said
+        (:mod:`localvt.loops`); a result that still loops is decoded again greedily."""
+        result = self._decode(pass_, prompt, accurate=accurate)
+        text = self._said(pass_, result)
+        if accurate and looped(text):
+            logger.info("Beam search looped (%r); decoding greedily", text)
+            text = self._said(pass_, self._decode(pass_, prompt, accurate=False))
+        if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
+            return ""
+        return text
+
+    def _said(self, pass_: _Pass, result) -> str:
+        tokens = [t for t in result.sequences_ids[0] if t < pass_.tokenizer.eot]
+        if not tokens:
+            return ""
+        aligned = self._whisper.find_alignment(
+            pass_.tokenizer, [tokens], pass_.encoded, pass_.frames
+        )[0]
+        words = [Word(w["word"], w["start"], w["end"]) for w in aligned]
+        return "".join(w.text for w in said(words, pass_.speech_ends)).strip()
+
+    def _encode(self, audio: np.ndarray) -> tuple[ctranslate2.StorageView, int]:
+        """The encoder's output for ``audio`` plus a margin, not Whisper's padded 30 s, and
+        the number of mel frames it covers."""
         seconds = min(audio.size / SAMPLE_RATE + MARGIN_SECONDS, MAX_FRAMES * HOP / SAMPLE_RATE)
         frames = int(np.ceil(seconds * SAMPLE_RATE / HOP))
         padded = np.zeros(frames * HOP, dtype=np.float32)
@@ -111,154 +156,52 @@ class Recognizer:
             ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None], np.float32)),
             to_cpu=False,
         )
-        rate = TOKENS_PER_SECOND.get(language, OTHER_TOKENS_PER_SECOND)
-        result = self._model.generate(
-            encoded,
-            [_prompt(tokenizer, hotwords)],
+        return encoded, frames
+
+    def _decode(self, pass_: _Pass, terms: list[int], *, accurate: bool):
+        """One decoding pass; ``terms`` are the vocabulary prompt's tokens. The prompt
+        counts against CTranslate2's ``max_length``, so the length allowed is the prompt's
+        plus the utterance's allowance."""
+        start = _start_sequence(pass_.tokenizer, terms)
+        return self._model.generate(
+            pass_.encoded,
+            [start],
             beam_size=5 if accurate else 1,
             # A short window tempts Whisper to loop back over the utterance instead of
             # ending it; favouring shorter hypotheses and capping the length at a fast
             # speaker's pace (~4 English words a second) keeps it honest.
-            length_penalty=0.5,
-            max_length=min(224, int(12 + rate * audio.size / SAMPLE_RATE)),
+            length_penalty=LENGTH_PENALTY,
+            max_length=min(CONTEXT_TOKENS, len(start) + pass_.new_tokens),
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
         )[0]
-        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
-        text = cut_restart(cut_repetition(tokenizer.decode(tokens).strip()))
-        if result.no_speech_prob > 0.6 and len(text.split()) <= 2:
-            return ""
-        return text
 
 
-def _prompt(tk: Tokenizer, hotwords: Sequence[str]) -> list[int]:
-    """Whisper's start sequence (language and task tokens), after the hotwords as a
-    previous-text prompt."""
-    prompt: list[int] = []
-    if hotwords:
-        words = tk.encode(" " + ", ".join(hotwords))[:MAX_HOTWORD_TOKENS]
-        prompt = [tk.sot_prev, *words]
+@dataclass(frozen=True)
+class _Pass:
+    """What every decoding of one utterance shares."""
+
+    encoded: ctranslate2.StorageView
+    frames: int  # mel frames the encoder saw
+    speech_ends: float  # seconds from the start to the end of the last speech
+    tokenizer: Tokenizer
+    new_tokens: int  # text tokens allowed after the start sequence
+
+
+@functools.lru_cache(maxsize=16)
+def _term_tokens(encode, terms: tuple[str, ...]) -> dict[str, list[int]]:
+    """Each term's tokens as it stands in the prompt (after a space), worked out once per
+    vocabulary: a session passes the same one with every utterance."""
+    return {term: encode(" " + term) for term in terms}
+
+
+def _rate(language: str) -> int:
+    return TOKENS_PER_SECOND.get(language, OTHER_TOKENS_PER_SECOND)
+
+
+def _start_sequence(tk: Tokenizer, terms: list[int]) -> list[int]:
+    """Whisper's start sequence (language and task tokens), after the vocabulary terms'
+    tokens as a previous-text prompt."""
+    prompt = [tk.sot_prev, *terms] if terms else []
     return [*prompt, *tk.sot_sequence, tk.no_timestamps]
-
-
-_WORD = re.compile(r"[\w'-]+")
-_SOUNDS = (
-    ("ph", "f"),
-    ("ck", "k"),
-    ("c", "k"),
-    ("q", "k"),
-    ("x", "ks"),
-    ("z", "s"),
-    ("y", "i"),
-    ("oo", "u"),
-    ("ee", "i"),
-    ("ie", "i"),
-    ("ea", "i"),
-    ("w", "v"),
-)
-
-
-def apply_vocabulary(
-    text: str, vocabulary: Sequence[str], *, language: str = "en", cutoff: float = 0.8
-) -> str:
-    """Replace runs of recognised words that sound like a vocabulary term with the term.
-
-    Whisper spells a rare name the way it hears it ("Cooper Netties"); a run of one to
-    three words whose rough sound (letters folded by :func:`sound_key` for ``language``,
-    a Whisper code) is close enough to a vocabulary term's becomes the term. The closest
-    runs win; runs never overlap.
-    """
-    if not vocabulary or not text:
-        return text
-    keys = {sound_key(term, language): term for term in vocabulary}
-    keys = {key: term for key, term in keys.items() if len(key) >= 3}
-    if not keys:
-        return text
-    words = list(_WORD.finditer(text))
-    taken = _exact_terms(words, vocabulary)
-    candidates = []
-    for i in range(len(words)):
-        for size in (1, 2, 3):
-            run = words[i : i + size]
-            if len(run) < size:
-                break
-            heard = sound_key(" ".join(m.group() for m in run), language)
-            for key, term in keys.items():
-                ratio = difflib.SequenceMatcher(None, heard, key).ratio()
-                if ratio >= cutoff:
-                    candidates.append((ratio, -size, i, size, term))
-    chosen = []
-    for _ratio, _, i, size, term in sorted(candidates, reverse=True):
-        span = set(range(i, i + size))
-        if span & taken:
-            continue
-        taken |= span
-        chosen.append((words[i].start(), words[i + size - 1].end(), term))
-    for start, end, term in sorted(chosen, reverse=True):
-        text = text[:start] + term + text[end:]
-    return text
-
-
-def _exact_terms(words: Sequence[re.Match], vocabulary: Sequence[str]) -> set[int]:
-    """Indexes of words that already spell a vocabulary term; they are left alone."""
-    taken: set[int] = set()
-    spelled = [m.group().casefold() for m in words]
-    for term in vocabulary:
-        parts = [m.group().casefold() for m in _WORD.finditer(term)]
-        for i in range(len(spelled) - len(parts) + 1):
-            if parts and spelled[i : i + len(parts)] == parts:
-                taken.update(range(i, i + len(parts)))
-    return taken
-
-
-def _word_keys(words: Sequence[str]) -> list[str]:
-    """Each word without case or punctuation, so "Had" and "had," compare equal."""
-    return [re.sub(r"\W", "", word.casefold()) for word in words]
-
-
-def cut_repetition(text: str, shortest: int = 4) -> str:
-    """``text`` up to where it starts repeating itself: Whisper sometimes loops back over
-    an utterance once the speech runs out ("... is to be ill disposed. Unless to be rather
-    ..."). People rarely repeat four words verbatim within one utterance; decoders do."""
-    words = text.split()
-    keys = _word_keys(words)
-    seen: set[tuple[str, ...]] = set()
-    for j in range(len(keys) - shortest + 1):
-        run = tuple(keys[j : j + shortest])
-        if run in seen:
-            return " ".join(words[:j]).rstrip(",;")
-        seen.add(tuple(keys[j : j + shortest]))
-    return text
-
-
-def cut_restart(text: str) -> str:
-    """``text`` without a trailing restart of the utterance: given a short window, Whisper
-    often finishes a sentence and then starts it over ("Had he married ... than he was.
-    Had he"). A tail of two or three words after a clause boundary that repeats the
-    utterance's opening words, and ends unfinished, is that loop, not speech."""
-    words = text.split()
-    keys = _word_keys(words)
-    for size in (3, 2):
-        start = len(words) - size
-        if start < size + 1 or not words[start - 1].endswith((".", ",", ";", "?", "!")):
-            continue
-        if words[-1].endswith((".", "?", "!")):
-            continue
-        if keys[start:] == keys[:size]:
-            return " ".join(words[:start]).rstrip(",;")
-    return text
-
-
-def sound_key(text: str, language: str = "en") -> str:
-    """A rough, spelling-blind key for how ``text`` sounds: case and doubled letters never
-    count. English also folds letters that sound alike there (``ph`` and ``f``, ``c`` and
-    ``k``...); other languages, whose spelling those rules would mislead, fold accents
-    instead, so "Jose" still meets "José"."""
-    if language != "en":
-        text = unicodedata.normalize("NFKD", text)
-    key = "".join(ch for ch in text.casefold() if ch.isalnum())
-    if language == "en":
-        for spelled, sound in _SOUNDS:
-            key = key.replace(spelled, sound)
-    return re.sub(r"(.)\1+", r"\1", key)

@@ -9,6 +9,7 @@ thread-safe (a session feeds it from one task at a time).
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass
 
@@ -135,3 +136,32 @@ class Segmenter:
         self._speech_run = 0
         self._silence_run = 0
         return SpeechEnded(current.start_sample, current.samples(), current.last_speech_sample, cut)
+
+
+_local = threading.local()
+TAIL_SECONDS = 2.0
+
+
+def last_speech(audio: np.ndarray, threshold: float = 0.35) -> float:
+    """Seconds from the start of ``audio`` (float32, 16 kHz) to the end of its last
+    32 ms window of speech (Silero's probability at least ``threshold``), 0.0 if none.
+
+    Only the tail is scored (~0.1 ms a window; an utterance is up to 12 s), from a fresh
+    state, as the segmenter's utterances start; all of it when the tail holds no speech.
+    One model per thread, so recognition workers can ask at once."""
+    vad = getattr(_local, "vad", None)
+    if vad is None:
+        vad = _local.vad = SileroVAD(SAMPLE_RATE)
+    windows = audio.size // WINDOW
+    tail = min(windows, int(TAIL_SECONDS * SAMPLE_RATE) // WINDOW)
+    for first in dict.fromkeys((windows - tail, 0)):
+        vad.reset()
+        samples = np.ascontiguousarray(audio[first * WINDOW : windows * WINDOW], np.float32)
+        voiced = [
+            i
+            for i in range(windows - first)
+            if vad.process(memoryview(samples[i * WINDOW : (i + 1) * WINDOW].data)) >= threshold
+        ]
+        if voiced:
+            return (first + voiced[-1] + 1) * WINDOW / SAMPLE_RATE
+    return 0.0

@@ -4,53 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from localvt.asr import apply_vocabulary, cut_repetition, cut_restart
+from localvt.asr import apply_vocabulary
 from localvt.whisper_model import ModelMissing, assemble, model_dir
-
-
-@pytest.mark.parametrize(
-    ("heard", "kept"),
-    [
-        (
-            "Had he married a more amiable woman, he might have been made still more "
-            "respectable than he was. Had he",
-            "Had he married a more amiable woman, he might have been made still more "
-            "respectable than he was.",
-        ),
-        (
-            "Unless to be rather cold-hearted and rather selfish is to be ill-disposed, unless to",
-            "Unless to be rather cold-hearted and rather selfish is to be ill-disposed",
-        ),
-        (
-            "He might even have been made amiable himself. He might even",
-            "He might even have been made amiable himself.",
-        ),
-    ],
-)
-def test_a_restart_of_the_utterance_after_it_ended_is_cut(heard, kept):
-    assert cut_restart(heard) == kept
-
-
-@pytest.mark.parametrize(
-    "speech",
-    [
-        # A finished sentence that happens to open the same way is speech.
-        "I think so. I think so.",
-        # No clause boundary before the tail: the words run on.
-        "We said we said",
-        # A single repeated word is too little to call a loop.
-        "Well, that is how it went. Well",
-        "Thank you, thank you",
-        "",
-    ],
-)
-def test_speech_that_only_looks_like_a_restart_is_kept(speech):
-    assert cut_restart(speech) == speech
-
-
-def test_text_is_cut_where_the_decoder_starts_repeating_itself():
-    looped = "is to be ill disposed. Unless to be rather is to be ill disposed again"
-    assert cut_repetition(looped) == "is to be ill disposed. Unless to be rather"
 
 
 def test_a_vocabulary_term_replaces_the_words_that_sound_like_it():

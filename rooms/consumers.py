@@ -152,7 +152,9 @@ class ListenerConsumer(AsyncWebsocketConsumer):
     # ------------------------------------------------------------------ from the hub
 
     async def room_event(self, message: dict) -> None:
-        await self._send_json(message["event"])
+        # ``sent_at``: when the speaker's worker had it from the service (epoch seconds), for
+        # measuring what the fan-out adds (bench/rooms.py); pages ignore it.
+        await self._send_json({**message["event"], "sent_at": message.get("sent")})
 
     async def room_speech(self, message: dict) -> None:
         pcm = message["pcm"]

@@ -7,11 +7,13 @@ the page shows, what its player really played, and what was saved.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 
 import pytest
 
-from .clips import CLIP, microphone_clip
+from .clips import CLIP, assert_read_once_in_order, microphone_clip, reading_clip
 from .firefox import FirefoxPage, firefox_page, missing_requirements
 from .pulse import missing_tools, virtual_microphone
 from .stack import PASSWORD, Stack
@@ -45,7 +47,10 @@ def microphone(tmp_path_factory):
 def page(stack, microphone):
     with firefox_page(stack.url, {**os.environ, **microphone.env}) as page:
         yield page
-        assert page.problems() == []
+        # Firefox logs each socket the page tries while daphne restarts and nothing listens;
+        # that is the reconnecting the tests ask for, not a problem of the page.
+        refused = "can’t establish a connection to the server at ws://"
+        assert [p for p in page.problems() if refused not in p] == []
 
 
 @pytest.fixture
@@ -53,8 +58,8 @@ def speak(microphone, tmp_path):
     """Call to start speaking the clip into the microphone; stops it at the end."""
     players = []
 
-    def start() -> None:
-        players.append(microphone.play(microphone_clip(tmp_path)))
+    def start(clip=None) -> None:
+        players.append(microphone.play(clip or microphone_clip(tmp_path)))
 
     yield start
     for player in players:
@@ -102,31 +107,36 @@ def test_english_speech_becomes_spanish_captions_and_speech_in_firefox(page, sta
     assert "Dashwood" in page.evaluate("document.body.textContent")
 
 
-FINAL_TRANSLATIONS = "document.querySelectorAll('.caption-target .final').length"
-
-
-def test_a_session_carries_on_through_a_restart_of_daphne_in_firefox(page, stack, speak):
+def test_a_restart_of_daphne_mid_sentence_loses_no_word_in_firefox(page, stack, tmp_path, speak):
+    """daphne is stopped with SIGTERM, as a deploy does, while the reading goes on: the page
+    holds what is said meanwhile, resumes the same saved session on the new daphne and
+    catches up, so every sentence is saved once, in order."""
     sign_in(page, stack)
     page.goto("/live/")
     page.select("#source-language", "en-US")
     page.select("#target-language", "es-ES")
     page.click("#live-toggle")
     page.wait_until(f"{STATE} === 'live'", seconds=30)
-    speak()
-    page.wait_for_text(".caption-target .final", r"para|considerar|poder", seconds=60)
-    first_session = page.evaluate("window.interpreterStats.sessionId")
-    shown = page.evaluate(FINAL_TRANSLATIONS)
+    speak(reading_clip(tmp_path))
+    page.wait_for_text(".caption-target .final", r"\w", seconds=60)
+    session_id = page.evaluate("window.interpreterStats.sessionId")
+    time.sleep(1.0)  # into the second sentence
 
     assert stack.restart_web() == 0  # SIGTERM, as a deploy stops it
 
-    page.wait_until(f"{STATE} === 'live'", seconds=30)
+    page.wait_until(f"{STATE} === 'live'", seconds=40)
+    assert page.evaluate("window.interpreterStats.sessionId") == session_id
     assert "Reconnected" in page.evaluate("document.getElementById('live-notice').textContent")
-    assert page.evaluate("window.interpreterStats.sessionId") not in (None, first_session)
-    speak()
-    page.wait_until(f"{FINAL_TRANSLATIONS} > {shown}", seconds=60)
+    page.wait_for_text("#caption-list", "himself", seconds=90)
     page.click("#live-toggle")
-    page.wait_until(f"{STATE} === 'ended'", seconds=20)
-    ((status,),) = stack.query(
-        "SELECT status FROM interpreter_translationsession WHERE id = ?", first_session
+    page.wait_until(f"{STATE} === 'ended'", seconds=30)
+    ((status, gaps),) = stack.query(
+        "SELECT status, gaps FROM interpreter_translationsession WHERE id = ?", session_id
     )
-    assert status == "failed"
+    assert status == "completed"
+    assert json.loads(gaps)[0]["reason"] == "server_restarting"
+    rows = stack.query(
+        "SELECT text FROM interpreter_utterance WHERE session_id = ? ORDER BY audio_start_ms",
+        session_id,
+    )
+    assert_read_once_in_order(" ".join(text for (text,) in rows))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interpreter.history.views import fault_summary
+from interpreter.history.describe import fault_summary
 
 
 def test_the_session_page_says_when_the_engine_failed(alice_client, make_session, alice, alpha):
@@ -16,8 +16,9 @@ def test_the_session_page_says_when_the_engine_failed(alice_client, make_session
 
 
 def test_the_history_list_says_it_beside_the_session(alice_client, make_session, alice, alpha):
-    make_session(alice, alpha, title="Board call", faults=[43_200, 3_725_000])
-    make_session(alice, alpha, title="Quiet call")
+    said = [(0, 1000, "Hello.", "Hola.")]
+    make_session(alice, alpha, title="Board call", faults=[43_200, 3_725_000], lines=said)
+    make_session(alice, alpha, title="Quiet call", lines=said)
 
     html = alice_client.get("/history/").content.decode()
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from interpreter.models import TranslationSession, Utterance, first_words
 from tests.conftest import T0
@@ -153,3 +155,25 @@ def test_a_page_of_untitled_sessions_costs_no_query_per_session(
 )
 def test_the_first_words_are_a_few_whole_words(said, title):
     assert first_words(said) == title
+
+
+def test_the_admin_lists_untitled_sessions_by_their_default_title_without_a_query_each(
+    client, make_user, make_session
+):
+    alice = make_user("alice", "Alpha", is_staff=True)
+    alpha = alice.memberships.get().account
+    for n in range(20):
+        make_session(
+            alice, alpha, started_at=T0 + timedelta(minutes=n), lines=[(0, 500, f"line {n}", "")]
+        )
+    client.force_login(alice)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/admin/interpreter/translationsession/").content.decode()
+
+    assert ">line 19</a>" in html
+    assert ">line 0</a>" in html
+    # The admin's own counts and filters read utterances a few times; one query per row
+    # would be 20 more.
+    reading_utterances = [q for q in queries if "interpreter_utterance" in q["sql"]]
+    assert len(reading_utterances) < 20

@@ -25,7 +25,7 @@ def make_glossary(
 
 
 def glossary_section(html: str) -> str:
-    match = re.search(r'<div class="glossary-used" id="session-glossary">(.*?)</div>', html, re.S)
+    match = re.search(r'<section [^>]*id="session-glossary">(.*?)</section>', html, re.S)
     assert match, "the page has no glossary section"
     return re.sub(r"\s+", " ", match.group(1))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
+from rooms.models import Room
 
 SAID = [(0, 1000, "The EBITDA rose.", "El EBITDA subió.")]
 
@@ -105,6 +106,18 @@ def test_a_session_without_a_glossary_says_so(alice_client, alice_session):
 
     assert "No glossary was used." in section
     assert "<details" not in section
+
+
+def test_a_room_session_does_not_claim_it_had_no_glossary(alice_client, make_session, alice, alpha):
+    room = Room.objects.create(
+        account=alpha, owner=alice, name="Town hall", source_language="en-US"
+    )
+    session = make_session(alice, alpha, lines=SAID, room=room)
+
+    section = glossary_section(alice_client.get(f"/history/{session.pk}/").content.decode())
+
+    assert "No glossary was used." not in section
+    assert "a glossary per listeners’ language; they are not saved with the session" in section
 
 
 def test_terms_are_escaped(alice_client, make_session, alice, alpha):

@@ -70,7 +70,9 @@ class TranslationSessionAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
     inlines = [UtteranceInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(utterance_count=Count("utterances"))
+        # with_first_words: the default title (``__str__``) costs no query per row.
+        queryset = super().get_queryset(request).with_first_words()
+        return queryset.annotate(utterance_count=Count("utterances"))
 
     @admin.display(description="Utterances", ordering="utterance_count")
     def utterance_count(self, obj) -> int:

@@ -9,6 +9,8 @@ recording started with the session lines up with a video of it.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +23,12 @@ TEXT_CHOICES: tuple[TextChoice, ...] = ("source", "target", "bilingual")
 
 # An utterance saved without a duration still needs a cue a player will show.
 DEFAULT_DURATION_MS = 2000
+
+# A file name's title part: short enough to read, and in UTF-8 well inside the 255 bytes
+# file systems allow once the date, time, language and extension are added.
+NAME_TITLE_CHARS = 60
+NAME_TITLE_BYTES = 120
+NAME_LANGUAGE_CHARS = 35
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,41 @@ class Cue:
             text, [self.source, self.target]
         )
         return [line.strip() for part in parts for line in part.splitlines() if line.strip()]
+
+
+def name_part(text: str, chars: int = NAME_TITLE_CHARS, max_bytes: int = NAME_TITLE_BYTES) -> str:
+    """``text`` as part of a file name that is safe on every common system.
+
+    Letters (with their accents and vowel signs) and digits of any script are kept, so a
+    Japanese or Hindi title stays readable; every run of anything else (spaces, slashes,
+    quotes, dots, colons, control and invisible formatting characters) becomes one dash, and
+    none is left at either end. Cut at a dash where it can, to ``chars`` characters and
+    ``max_bytes`` bytes of UTF-8.
+    """
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else "-" for ch in text)
+    part = re.sub(r"-+", "-", kept).strip("-")
+    if len(part) > chars or len(part.encode()) > max_bytes:
+        cut = part[:chars]
+        while len(cut.encode()) > max_bytes:
+            cut = cut[:-1]
+        dash = cut.rfind("-")
+        part = (cut[:dash] if dash > len(cut) // 2 else cut).strip("-")
+    return part
+
+
+def file_name(title: str, started: datetime, extension: str, language: str = "") -> str:
+    """``<title>_<YYYY-MM-DD>_<HH-MM>[_<language>].<extension>``, e.g.
+    ``Budget-review_2026-11-18_09-30_es-ES.srt``.
+
+    The start time (``started``, in the reader's time zone) tells a day's sessions apart,
+    so their files do not overwrite one another; a title with nothing usable in it gives
+    ``session``.
+    """
+    parts = [name_part(title) or "session", f"{started:%Y-%m-%d_%H-%M}"]
+    if language and (code := name_part(language, chars=NAME_LANGUAGE_CHARS)):
+        parts.append(code)
+    return f"{'_'.join(parts)}.{extension}"
 
 
 def origin_of(session_started_at: datetime, first_utterance_at: datetime | None) -> datetime:

@@ -7,12 +7,63 @@ in place), so a dropped browser or service loses nothing already final.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Trim
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from accounts.models import Account
+
+# A default title is the start of what was said: this many words, this many characters at most.
+TITLE_WORDS = 8
+TITLE_CHARS = 60
+
+
+def first_words(text: str, words: int = TITLE_WORDS, chars: int = TITLE_CHARS) -> str:
+    """The start of ``text`` as a title: at most ``words`` words and ``chars`` characters,
+    cut between words where it can (a language written without spaces is cut anywhere),
+    ending in "…" when something was left out."""
+    said = " ".join(text.split())
+    title = " ".join(said.split(" ")[:words])
+    if len(title) > chars:
+        cut = title[:chars]
+        space = cut.rfind(" ")
+        title = cut[:space] if space > chars // 2 else cut
+    if title != said:
+        title = title.rstrip(" ,;:-–—") + "…"
+    return title
+
+
+def search_terms(query: str) -> list[str]:
+    """The words and "quoted phrases" of a search, in order, each phrase with its spaces
+    tidied: ``budget "season  of light"`` gives ``["budget", "season of light"]``. A quote
+    left open runs to the end of the query."""
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"?|([^\s"]+)', query):
+        term = " ".join(phrase.split()) if phrase else word
+        if term:
+            terms.append(term)
+    return terms
+
+
+def phrase_pattern(phrase: str) -> str | None:
+    """A regular expression matching ``phrase`` as PostgreSQL's phrase search does: its words
+    whole, in order, with only spaces or punctuation between them; None if it has no word."""
+    words = re.findall(r"\w+", phrase)
+    if not words:
+        return None
+    return r"\b" + r"\W+".join(re.escape(word) for word in words) + r"\b"
+
+
+def _spoken(session=None):
+    """Utterances with something in them: a transcript or translation that is not blank."""
+    rows = Utterance.objects.filter(session=OuterRef("pk") if session is None else session)
+    return rows.annotate(said=Trim("text"), meant=Trim("translation")).exclude(said="", meant="")
 
 
 class TranslationSessionQuerySet(models.QuerySet):
@@ -38,16 +89,58 @@ class TranslationSessionQuerySet(models.QuerySet):
         """Sessions no live consumer writes to any more (completed or failed)."""
         return self.exclude(status=TranslationSession.Status.RUNNING)
 
+    def settled(self, now: datetime | None = None) -> TranslationSessionQuerySet:
+        """Finished sessions that no page can resume any more: their resume window (see
+        ``resumable_until``) is closed or never opened. Only these may be deleted unasked."""
+        now = now or timezone.now()
+        return self.finished().filter(Q(resumable_until__isnull=True) | Q(resumable_until__lt=now))
+
+    def spoken(self) -> TranslationSessionQuerySet:
+        """Sessions in which something was said: an utterance with a transcript or translation."""
+        return self.filter(Exists(_spoken()))
+
+    def silent(self) -> TranslationSessionQuerySet:
+        """Sessions in which nothing was said: no utterance with a transcript or translation."""
+        return self.filter(~Exists(_spoken()))
+
+    def listed(self) -> TranslationSessionQuerySet:
+        """The sessions the history lists: every running one (something may yet be said) and
+        every other one in which something was said. A finished silent session is left out
+        and deleted by ``purge_history`` once it can no longer be resumed."""
+        return self.filter(Q(status=TranslationSession.Status.RUNNING) | Exists(_spoken()))
+
+    def with_first_words(self) -> TranslationSessionQuerySet:
+        """Annotated with ``first_said``, the first transcript that is not blank, so that
+        default titles of many sessions cost one query."""
+        first = _spoken().exclude(said="").order_by("started_at", "pk").values("said")[:1]
+        return self.annotate(first_said=Subquery(first))
+
     def search(self, query: str) -> TranslationSessionQuerySet:
-        """Sessions whose title, or any utterance's transcript or translation, match ``query``."""
-        query = query.strip()
-        if not query:
+        """Sessions whose title, or any one utterance's transcript or translation, contain
+        every word and "quoted phrase" of ``query``."""
+        terms = search_terms(query)
+        if not terms:
             return self
         matching = Utterance.objects.using(self.db).matching(query).values("session_id")
-        return self.filter(Q(pk__in=matching) | Q(title__icontains=query))
+        in_title = Q()
+        for term in terms:
+            in_title &= Q(title__icontains=term)
+        return self.filter(Q(pk__in=matching) | in_title)
 
 
 class TranslationSession(models.Model):
+    """One live session, saved as it happens.
+
+    Its title is what the user typed, or else a default derived whenever it is shown
+    (``display_title``): the first words said, or before anything was said the date, time
+    and languages. Deriving rather than storing it means the default needs nothing from the
+    live consumer that writes the row, follows the session as speech arrives, shows the
+    start time in the time zone of whoever reads it, and gives every session saved before
+    default titles existed one at once, without a data migration. The ``title`` column holds
+    only what a user typed, so nothing ever overwrites it; emptying it brings the default
+    back.
+    """
+
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
         COMPLETED = "completed", "Completed"
@@ -62,6 +155,7 @@ class TranslationSession(models.Model):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="translation_sessions"
     )
+    # What the user named the session; empty means the default (see ``display_title``).
     title = models.CharField(max_length=200, blank=True)
     source_language = models.CharField(max_length=35)
     target_language = models.CharField(max_length=35)
@@ -111,7 +205,35 @@ class TranslationSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"Session {self.pk} ({self.source_language} → {self.target_language})"
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title the user gave, or else the default one."""
+        return self.title or self.default_title
+
+    @property
+    def default_title(self) -> str:
+        """The first words said, or before anything was said the local date, time and
+        languages."""
+        if self.opening_words:
+            return self.opening_words
+        started = timezone.localtime(self.started_at)
+        return f"{started:%Y-%m-%d %H:%M}, {self.source_language} → {self.target_language}"
+
+    @cached_property
+    def opening_words(self) -> str:
+        """The first words said (see ``first_words``), or "" before anything was said; read
+        from ``first_said`` when the queryset carries it (``with_first_words``), else one
+        query."""
+        if "first_said" in self.__dict__:
+            said = self.__dict__["first_said"]
+        elif self.pk is None:
+            said = ""
+        else:
+            first = _spoken(self).exclude(said="").order_by("started_at", "pk")
+            said = first.values_list("said", flat=True).first()
+        return first_words(said) if said else ""
 
     @property
     def duration_seconds(self) -> float:
@@ -127,13 +249,15 @@ SEARCH_CONFIG = "simple"
 
 class UtteranceQuerySet(models.QuerySet):
     def matching(self, query: str) -> UtteranceQuerySet:
-        """Utterances whose transcript or translation contain every word of ``query``.
+        """Utterances whose transcript or translation contain every word and every "quoted
+        phrase" of ``query`` (a phrase: its words whole, in order, side by side).
 
-        PostgreSQL uses full-text search (web-search syntax: "quoted phrases", -exclusions);
-        other databases fall back to a case-insensitive substring match per word.
+        PostgreSQL uses full-text search (web-search syntax: "quoted phrases", -exclusions).
+        Other databases match each word as a case-insensitive substring, and each phrase with
+        a regular expression (Django gives SQLite one, evaluated by Python's ``re``).
         """
-        words = query.split()
-        if not words:
+        terms = search_terms(query)
+        if not terms:
             return self.none()
         if connections[self.db].vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -142,8 +266,11 @@ class UtteranceQuerySet(models.QuerySet):
                 search=SearchVector("text", "translation", config=SEARCH_CONFIG)
             ).filter(search=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
         condition = Q()
-        for word in words:
-            condition &= Q(text__icontains=word) | Q(translation__icontains=word)
+        for term in terms:
+            if " " not in term:
+                condition &= Q(text__icontains=term) | Q(translation__icontains=term)
+            elif pattern := phrase_pattern(term):
+                condition &= Q(text__iregex=pattern) | Q(translation__iregex=pattern)
         return self.filter(condition)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.html import format_html
 
 from interpreter.models import TranslationSession
 
@@ -32,10 +33,19 @@ def pair_value(source_language: str, target_language: str) -> str:
 
 
 class TitleForm(forms.ModelForm):
+    """The session's own title; left empty, the session keeps its default title."""
+
     class Meta:
         model = TranslationSession
         fields = ["title"]
-        widgets = {"title": forms.TextInput(attrs={"placeholder": "Untitled session"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = self.instance.default_title
+        field = self.fields["title"]
+        field.widget.attrs["placeholder"] = default
+        # Help text is shown unescaped (form_snippet.html); the default may be anything said.
+        field.help_text = format_html("Leave it empty to use the default title, “{}”.", default)
 
 
 class BulkDeleteForm(forms.Form):

@@ -10,7 +10,7 @@ A session still running is never deleted: its live consumer is still writing to 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interpreter import exports
 from interpreter.models import TranslationSession, Utterance
 
+from .describe import duration_label, gap_summary, glossary_used, session_faults
 from .forms import BulkDeleteForm, HistoryFilterForm, TitleForm
 
 PAGE_SIZE = 25
@@ -65,46 +65,6 @@ def _origin(session: TranslationSession):
     return exports.origin_of(session.started_at, first)
 
 
-def duration_label(seconds: float) -> str:
-    """``45 s``, ``12 min``, ``1 h 05 min``."""
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def moment_label(ms: int) -> str:
-    """``00:43`` into a session, ``1:02:05`` past the first hour."""
-    minutes, seconds = divmod(max(0, ms) // 1000, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
-
-
-def fault_summary(faults: list[int], shown: int = 3) -> str:
-    """``the engine failed at 00:43``, ``… at 00:43 and 01:10``, ``… and 4 more times``;
-    empty when it never failed."""
-    if not faults:
-        return ""
-    times = [moment_label(ms) for ms in faults[:shown]]
-    rest = len(faults) - len(times)
-    if rest:
-        listed = f"{', '.join(times)} and {rest} more time{'s' if rest > 1 else ''}"
-    elif len(times) > 1:
-        listed = f"{', '.join(times[:-1])} and {times[-1]}"
-    else:
-        listed = times[0]
-    return f"The engine failed at {listed}"
-
-
-def _first(field: str) -> Subquery:
-    """The value of ``field`` of a session's first utterance, as a subquery annotation."""
-    rows = Utterance.objects.filter(session=OuterRef("pk")).order_by("started_at", "pk")
-    return Subquery(rows.values(field)[:1])
-
-
 @login_required
 @require_GET
 def history_list(request):
@@ -112,7 +72,9 @@ def history_list(request):
     account = _account(request)
     can_manage = _can_manage(request)
     whole_account = can_manage and request.GET.get("scope") == "account"
+    # A finished session in which nothing was said is not listed (purge_history deletes it).
     sessions = TranslationSession.objects.visible_to(request.user, account, whole_account)
+    sessions = sessions.listed()
 
     pairs = (
         sessions.order_by("source_language", "target_language")
@@ -134,8 +96,10 @@ def history_list(request):
     if data.get("until"):
         sessions = sessions.filter(started_at__date__lte=data["until"])
 
-    sessions = sessions.select_related("user").annotate(
-        utterance_count=Count("utterances"), first_line=_first("text")
+    sessions = (
+        sessions.select_related("user")
+        .with_first_words()
+        .annotate(utterance_count=Count("utterances"))
     )
     if query:
         matches = Utterance.objects.filter(session=OuterRef("pk")).matching(query)
@@ -149,7 +113,7 @@ def history_list(request):
     )
     for session in page:
         session.duration_label = duration_label(session.duration_seconds)
-        session.fault_summary = fault_summary(session.faults)
+        session.fault_summary = session_faults(session)
     return render(
         request,
         "history/list.html",
@@ -170,6 +134,7 @@ def history_bulk_delete(request):
     if not _can_manage(request):
         raise Http404("Only owners and admins can delete sessions in bulk.")
     deletable = TranslationSession.objects.for_account(_account(request)).finished()
+    deletable = deletable.with_first_words()
     form = BulkDeleteForm(request.POST, queryset=deletable)
     if not form.is_valid():
         messages.error(request, "Choose finished sessions of this account to delete.")
@@ -185,30 +150,6 @@ def history_bulk_delete(request):
     return redirect("history")
 
 
-GAP_REASONS = {
-    "server_restarting": "the server restarted",
-    "connection_lost": "the connection was lost",
-}
-
-
-def gap_summary(session: TranslationSession, gap: dict) -> dict:
-    """One recorded interruption of a session, in words: when, how long, what was kept."""
-    try:
-        lost_at = datetime.fromisoformat(gap["lost_at"])
-        seconds = float(gap.get("seconds", 0))
-        dropped = float(gap.get("dropped_seconds", 0))
-    except (KeyError, TypeError, ValueError):
-        return {"at": "", "text": "The connection was interrupted."}
-    at = exports.clock(exports.offset_ms(lost_at, session.started_at))[:8]
-    why = GAP_REASONS.get(gap.get("reason"), "the connection was lost")
-    kept = (
-        f"{dropped:.1f} s said meanwhile could not be interpreted"
-        if dropped
-        else "everything said meanwhile was interpreted"
-    )
-    return {"at": at, "text": f"At {at} {why} for {seconds:.1f} s; {kept}."}
-
-
 @login_required
 @require_GET
 def session_detail(request, session_id: int):
@@ -220,6 +161,7 @@ def session_detail(request, session_id: int):
     for utterance in utterances:
         ms = exports.offset_ms(utterance.started_at, origin)
         rows.append({"utterance": utterance, "offset_ms": ms, "offset": exports.clock(ms)[:8]})
+    said = any(u.text.strip() or u.translation.strip() for u in utterances)
     live = None
     if session.status == TranslationSession.Status.RUNNING:
         cursor = max((u.updated_at for u in utterances), default=None)
@@ -237,7 +179,9 @@ def session_detail(request, session_id: int):
             "gaps": [gap_summary(session, gap) for gap in session.gaps],
             "title_form": TitleForm(instance=session),
             "duration": duration_label(session.duration_seconds),
-            "fault_summary": fault_summary(session.faults),
+            "fault_summary": session_faults(session, shown=None),
+            "glossary": glossary_used(session.glossary_snapshot),
+            "silent": not said and session.status != TranslationSession.Status.RUNNING,
             "live": live,
             "formats": EXPORT_FORMATS,
             "text_choices": exports.TEXT_CHOICES,
@@ -314,15 +258,13 @@ def session_delete(request, session_id: int):
 
 
 def export_filename(session: TranslationSession, extension: str, language: str = "") -> str:
-    """``<title>-<YYYY-MM-DD>[-<language>].<ext>``: letters, digits and dashes only.
+    """The download's file name: the title and local start time (``exports.file_name``).
 
-    Letters of any script are kept (a Japanese title stays readable); the header then
-    carries the name RFC 6266-encoded as ``filename*``.
+    The title is the user's, or the first words said; a session in which nothing was said
+    is named ``session``, since its date-and-languages default would repeat the time.
     """
-    title = slugify(session.title, allow_unicode=True)[:80].strip("-_") or "session"
-    day = timezone.localtime(session.started_at).date().isoformat()
-    suffix = f"-{slugify(language)}" if language else ""
-    return f"{title}-{day}{suffix}.{extension}"
+    title = session.title or session.opening_words
+    return exports.file_name(title, timezone.localtime(session.started_at), extension, language)
 
 
 @login_required
@@ -360,18 +302,23 @@ def session_export(request, session_id: int, fmt: str):
 def _session_summary(session: TranslationSession) -> dict:
     return {
         "id": session.pk,
-        "title": session.title,
+        "title": session.display_title,
         "source_language": session.source_language,
         "target_language": session.target_language,
         "started_at": session.started_at.isoformat(),
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "status": session.status,
+        "error": session.error,
+        # Milliseconds after started_at at which the engine or service failed and the
+        # session went on.
+        "faults": session.faults,
+        "glossary": session.glossary_snapshot or None,
     }
 
 
 def _heading(session: TranslationSession) -> str:
     started = timezone.localtime(session.started_at)
     return (
-        f"{session}\n{started:%Y-%m-%d %H:%M} · "
+        f"{session.display_title}\n{started:%Y-%m-%d %H:%M} · "
         f"{session.source_language} → {session.target_language}"
     )

@@ -1,4 +1,4 @@
-"""Downloading a session: every format, named after the title and date."""
+"""Downloading a session: every format, named after the title and start time."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def download(client, session, fmt, **params):
     return client.get(f"/history/{session.pk}/export/{fmt}/", params)
 
 
-def test_srt_download_is_an_attachment_named_after_the_title_date_and_language(
+def test_srt_download_is_an_attachment_named_after_the_title_time_and_language(
     alice_client, alice_session
 ):
     response = download(alice_client, alice_session, "srt", text="target")
@@ -24,7 +24,7 @@ def test_srt_download_is_an_attachment_named_after_the_title_date_and_language(
     assert response["Content-Type"].startswith("application/x-subrip")
     assert (
         response["Content-Disposition"]
-        == 'attachment; filename="budget-review-2026-11-18-es-es.srt"'
+        == 'attachment; filename="Budget-review_2026-11-18_09-30_es-ES.srt"'
     )
     cues = parse_srt(response.content.decode())
     assert [(c.start_ms, c.end_ms, c.lines) for c in cues] == [
@@ -37,7 +37,7 @@ def test_bilingual_vtt_download_has_both_languages_in_each_cue(alice_client, ali
     response = download(alice_client, alice_session, "vtt", text="bilingual")
 
     assert response["Content-Type"].startswith("text/vtt")
-    assert response["Content-Disposition"].endswith('filename="budget-review-2026-11-18.vtt"')
+    assert response["Content-Disposition"].endswith('filename="Budget-review_2026-11-18_09-30.vtt"')
     cues = parse_vtt(response.content.decode())
     assert cues[1].lines == ["Let's look at the budget.", "Veamos el presupuesto."]
 
@@ -76,16 +76,18 @@ def test_a_title_with_unsafe_characters_gives_a_safe_file_name(
     response = download(alice_client, session, "srt")
 
     assert response["Content-Disposition"] == (
-        'attachment; filename="q3-plan-rm-rf-x-y-2026-11-18.srt"'
+        'attachment; filename="Q3-plan-rm-rf-X-y_2026-11-18_09-30.srt"'
     )
 
 
-def test_an_untitled_session_is_named_session(alice_client, make_session, alice, alpha):
+def test_an_untitled_session_in_which_nothing_was_said_is_named_session(
+    alice_client, make_session, alice, alpha
+):
     session = make_session(alice, alpha)
 
     response = download(alice_client, session, "json")
 
-    assert response["Content-Disposition"] == 'attachment; filename="session-2026-11-18.json"'
+    assert response["Content-Disposition"] == 'attachment; filename="session_2026-11-18_09-30.json"'
 
 
 def test_an_unknown_format_is_404(alice_client, alice_session):
@@ -105,5 +107,5 @@ def test_a_title_in_another_script_keeps_its_letters_in_an_encoded_file_name(
     response = download(alice_client, session, "vtt", text="source")
 
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''r%C3%A9union-%E4%BC%9A%E8%AE%AE-2026-11-18-en-us.vtt"
+        "attachment; filename*=utf-8''R%C3%A9union-%E4%BC%9A%E8%AE%AE_2026-11-18_09-30_en-US.vtt"
     )

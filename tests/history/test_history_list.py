@@ -6,14 +6,17 @@ from datetime import timedelta
 
 from tests.conftest import T0
 
+# Only sessions in which something was said are listed.
+SAID = [(0, 1000, "Hello.", "Hola.")]
+
 
 def listed(response) -> list[str]:
     return [session.title for session in response.context["page"]]
 
 
 def test_it_lists_the_users_sessions_newest_first(alice_client, make_session, alice, alpha):
-    make_session(alice, alpha, title="Older", started_at=T0 - timedelta(days=2))
-    make_session(alice, alpha, title="Newer", started_at=T0)
+    make_session(alice, alpha, title="Older", started_at=T0 - timedelta(days=2), lines=SAID)
+    make_session(alice, alpha, title="Newer", started_at=T0, lines=SAID)
 
     response = alice_client.get("/history/")
 
@@ -26,7 +29,7 @@ def test_each_row_has_the_utterance_count_and_the_first_line(alice_client, alice
 
     session = response.context["page"][0]
     assert session.utterance_count == 2
-    assert session.first_line == "Good morning, everyone."
+    assert session.first_said == "Good morning, everyone."
     html = response.content.decode()
     assert "Good morning, everyone." in html
     assert "en-US → es-ES" in html
@@ -47,7 +50,9 @@ def test_it_runs_the_same_number_of_queries_for_many_sessions(
 
 def test_it_pages_through_older_sessions(alice_client, make_session, alice, alpha):
     for n in range(27):
-        make_session(alice, alpha, title=f"S{n:02d}", started_at=T0 + timedelta(minutes=n))
+        make_session(
+            alice, alpha, title=f"S{n:02d}", started_at=T0 + timedelta(minutes=n), lines=SAID
+        )
 
     second = alice_client.get("/history/", {"page": 2})
 
@@ -73,8 +78,8 @@ def test_an_owner_sees_their_own_by_default_and_can_switch_to_the_whole_account(
 
 
 def test_it_filters_by_language_pair(alice_client, make_session, alice, alpha):
-    make_session(alice, alpha, title="To Spanish")
-    make_session(alice, alpha, title="To German", target_language="de-DE")
+    make_session(alice, alpha, title="To Spanish", lines=SAID)
+    make_session(alice, alpha, title="To German", target_language="de-DE", lines=SAID)
 
     response = alice_client.get("/history/", {"pair": "en-US>de-DE"})
 
@@ -83,7 +88,7 @@ def test_it_filters_by_language_pair(alice_client, make_session, alice, alpha):
 
 def test_it_filters_by_date_range(alice_client, make_session, alice, alpha):
     for day in (1, 10, 20):
-        make_session(alice, alpha, title=f"Day {day}", started_at=T0.replace(day=day))
+        make_session(alice, alpha, title=f"Day {day}", started_at=T0.replace(day=day), lines=SAID)
 
     response = alice_client.get("/history/", {"since": "2026-11-05", "until": "2026-11-10"})
 

@@ -24,13 +24,22 @@ def timeline(make_session, alice, alpha, bob, beta):
             alice, alpha, title="old", started_at=now - timedelta(days=31), lines=line
         ),
         "old_failed": make_session(
-            alice, alpha, title="old failed", started_at=now - timedelta(days=40), status="failed"
+            alice,
+            alpha,
+            title="old failed",
+            started_at=now - timedelta(days=40),
+            status="failed",
+            lines=line,
         ),
         "old_running": make_session(
             alice, alpha, title="old running", started_at=now - timedelta(days=31), status="running"
         ),
-        "recent": make_session(alice, alpha, title="recent", started_at=now - timedelta(days=29)),
-        "beta_old": make_session(bob, beta, title="beta old", started_at=now - timedelta(days=400)),
+        "recent": make_session(
+            alice, alpha, title="recent", started_at=now - timedelta(days=29), lines=line
+        ),
+        "beta_old": make_session(
+            bob, beta, title="beta old", started_at=now - timedelta(days=400), lines=line
+        ),
     }
 
 

@@ -1,4 +1,5 @@
-"""Delete sessions older than their account's retention period (run daily from cron)."""
+"""Delete sessions past their account's retention, and sessions in which nothing was said
+(run daily from cron)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from interpreter.models import TranslationSession
 class Command(BaseCommand):
     help = (
         "Delete finished sessions (and their utterances) that started more than the "
-        "account's retention_days ago. Accounts without retention_days keep everything; "
-        "running sessions are never touched."
+        "account's retention_days ago (accounts without retention_days keep everything), "
+        "and finished sessions of any account in which nothing was said. A running session, "
+        "or one its page may still resume (resumable_until), is never touched."
     )
 
     def add_arguments(self, parser):
@@ -26,22 +28,35 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         now = timezone.now()
-        total = 0
+        verb = "Would delete" if dry_run else "Deleted"
+        # Kept out of the list already (see TranslationSessionQuerySet.listed); a silent
+        # session is deleted only here, not when it ends, because until its resume window
+        # closes the page may still carry it on, and the live page links to it meanwhile.
+        total = self._delete(TranslationSession.objects.settled(now).silent(), dry_run)
+        if total:
+            self.stdout.write(f"{verb} {_sessions(total)} in which nothing was said")
         for account in Account.objects.filter(retention_days__isnull=False).order_by("pk"):
             cutoff = now - timedelta(days=account.retention_days)
-            expired = TranslationSession.objects.for_account(account).finished()
-            expired = expired.filter(started_at__lt=cutoff)
-            count = expired.count()
-            if not count:
-                continue
-            if not dry_run:
-                with transaction.atomic():
-                    expired.delete()
-            total += count
-            verb = "Would delete" if dry_run else "Deleted"
-            self.stdout.write(
-                f"{verb} {count} session{'s' if count != 1 else ''} of {account} "
-                f"(older than {account.retention_days} days)"
-            )
-        verb = "would be deleted" if dry_run else "deleted"
-        self.stdout.write(self.style.SUCCESS(f"{total} session{'s' if total != 1 else ''} {verb}."))
+            # Spoken only: a dry run has counted the silent ones already.
+            expired = TranslationSession.objects.for_account(account).settled(now).spoken()
+            count = self._delete(expired.filter(started_at__lt=cutoff), dry_run)
+            if count:
+                total += count
+                self.stdout.write(
+                    f"{verb} {_sessions(count)} of {account} "
+                    f"(older than {account.retention_days} days)"
+                )
+        done = "would be deleted" if dry_run else "deleted"
+        self.stdout.write(self.style.SUCCESS(f"{_sessions(total)} {done}."))
+
+    @staticmethod
+    def _delete(sessions, dry_run: bool) -> int:
+        if dry_run:
+            return sessions.count()
+        with transaction.atomic():
+            _, deleted = sessions.delete()
+        return deleted.get(TranslationSession._meta.label, 0)
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session{'s' if count != 1 else ''}"

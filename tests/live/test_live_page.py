@@ -73,6 +73,7 @@ async def test_the_page_carries_everything_live_js_needs(fake, alice_client, alp
             "frame_bytes": 640,
             "hold_seconds": settings.LIVE_HOLD_SECONDS,
         },
+        "room": None,
         "error": "",
     }
 

@@ -150,6 +150,21 @@ class Translator:
         for mode in modes:
             self._through(mode, "Hola.")
 
+    def warm(self, source: str, target: str, dictionary: bool = False) -> None:
+        """Start the pipelines ``source`` to ``target`` needs (and the target's analyser when
+        there is a dictionary) without waiting for them: called as a session opens, their
+        programs load while the speaker says the first sentence, which then pays nothing
+        for a cold pair."""
+        route = self.routes.get((source, target))
+        if route is None:
+            return
+        pipelines = [pipeline for mode in route.modes for pipeline in self.pipelines(mode)]
+        morphology = self.morphology(route.modes[-1]) if dictionary else None
+        if morphology is not None:
+            pipelines.append(morphology.analyser)
+        for pipeline in pipelines:
+            pipeline.start()
+
     def translate(
         self, text: str, source: str, target: str, dictionary: Sequence[tuple[str, str]] = ()
     ) -> str:

@@ -117,6 +117,7 @@ class LiveSession:
             asyncio.create_task(self._receive(), name="localvt-receive"),
             asyncio.create_task(self._listen(), name="localvt-listen"),
             asyncio.create_task(self._finish_utterances(), name="localvt-finish"),
+            asyncio.create_task(self._warm_translation(), name="localvt-warm"),
         ]
         try:
             await asyncio.gather(*tasks)
@@ -148,6 +149,19 @@ class LiveSession:
         self._handover_deadline = asyncio.get_running_loop().time() + self.max_utterance_s
         with contextlib.suppress(asyncio.QueueFull):
             self._inbox.put_nowait(b"")  # wakes a listener waiting on a silent client
+
+    async def _warm_translation(self) -> None:
+        """A cold pair's pipelines load while the first sentence is spoken, not after it."""
+        settings = self.settings
+        try:
+            await self.engines.run(
+                self.engines.translator.warm,
+                settings.source_language,
+                settings.target_language,
+                bool(settings.dictionary),
+            )
+        except Exception:  # the first sentence starts them instead, and says what failed
+            logger.exception("Could not start the translation pipelines ahead of time")
 
     async def _fatal(self, code: int, description: str, close_code: int | None = None) -> None:
         if close_code is None:

@@ -130,3 +130,24 @@ def test_the_sentence_that_meets_a_stalled_pipeline_is_retried_once_and_translat
     assert time.monotonic() - started >= TIMEOUT  # it waited for the stalled one first
     assert translator.pipelines("eng-spa")[0].failures == 1
     assert not set(before) & set(translator.pool.running()["eng-spa"])
+
+
+def test_warming_a_pair_starts_its_pipelines_without_waiting_for_them(translator):
+    started = time.monotonic()
+    translator.warm("en-US", "es-ES", dictionary=True)
+
+    assert time.monotonic() - started < 1.0  # the session opens at once
+    # The route's pipelines, and Spanish's analyser for the article before a term.
+    assert sorted(translator.pool.running()) == [
+        "eng-spa",
+        "eng-spa:generation",
+        "spa-eng:analyser",
+    ]
+    assert translator.translate(SENTENCE, "en-US", "es-ES") == SPANISH
+    assert all(pipeline.starts == 1 for pipeline in translator.pipelines("eng-spa"))
+
+
+def test_warming_a_pair_nobody_offers_does_nothing(translator):
+    translator.warm("en-US", "xx-XX")
+
+    assert translator.pool.running() == {}

@@ -13,19 +13,10 @@ from pathlib import Path
 
 # Enough lines to overflow any caption box: a box that follows the latest line must scroll.
 LINES = [
-    (
-        "Good morning, everyone, and thank you for coming.",
-        "Buenos días a todos y gracias por venir.",
-    ),
-    (
-        "Let us review the budget for the next quarter.",
-        "Revisemos el presupuesto del próximo trimestre.",
-    ),
-    (
-        "Sales grew by twelve percent in the north.",
-        "Las ventas crecieron un doce por ciento en el norte.",
-    ),
-    ("The south stayed flat, as we expected.", "El sur se mantuvo estable, como esperábamos."),
+    ("Good morning, everyone.", "Buenos días a todos."),
+    ("Let us review the budget.", "Revisemos el presupuesto."),
+    ("Sales grew by twelve percent.", "Las ventas crecieron un doce por ciento."),
+    ("The south stayed flat.", "El sur se mantuvo estable."),
     ("Marketing asked for two more people.", "Marketing pidió dos personas más."),
     ("We will decide that on Friday.", "Lo decidiremos el viernes."),
     ("Travel costs went down again.", "Los gastos de viaje volvieron a bajar."),
@@ -33,6 +24,19 @@ LINES = [
     ("Please send your questions before Thursday.", "Enviad vuestras preguntas antes del jueves."),
     ("Any questions so far?", "¿Alguna pregunta hasta ahora?"),
     ("Then let us move on to hiring.", "Entonces pasemos a las contrataciones."),
+    ("We hired four people this quarter.", "Contratamos a cuatro personas este trimestre."),
+    ("Two of them start next week.", "Dos de ellas empiezan la semana que viene."),
+    ("The others join in January.", "Las demás se incorporan en enero."),
+    ("Onboarding takes about a month.", "La incorporación dura alrededor de un mes."),
+    ("Each new person gets a mentor.", "Cada persona nueva tiene un mentor."),
+    ("Mentors meet them every Monday.", "Los mentores se reúnen con ellas cada lunes."),
+    ("We will review this in spring.", "Lo revisaremos en primavera."),
+    ("Now, the office move.", "Ahora, la mudanza de la oficina."),
+    ("Boxes arrive on the first.", "Las cajas llegan el día uno."),
+    ("Please label everything you own.", "Por favor, etiquetad todo lo vuestro."),
+    ("Movers come on the third.", "Los de la mudanza vienen el día tres."),
+    ("We open the new office on the fifth.", "Abrimos la nueva oficina el día cinco."),
+    ("That is all for today.", "Eso es todo por hoy."),
     ("This is the last line said so far.", "Esta es la última línea dicha hasta ahora."),
 ]
 

@@ -23,7 +23,7 @@ pytestmark = [
 SIZES = {
     "laptop 1280x800": (1280, 800, 0.6, 200),
     "monitor 1920x1080": (1920, 1080, 0.7, 200),
-    "phone 390x844": (390, 844, 0.4, 420),
+    "phone 390x844": (390, 844, 0.45, 400),
 }
 
 
@@ -47,6 +47,12 @@ def on_screen(page, selector: str) -> dict:
     return box
 
 
+def assert_latest_line_in_view(page) -> None:
+    box, latest = on_screen(page, "#captions"), on_screen(page, ".caption:last-child")
+    assert box["y"] <= latest["y"], "the latest line is above the caption box's top"
+    assert latest["y"] + latest["height"] <= box["y"] + box["height"] + 1, "it is below the box"
+
+
 @pytest.mark.parametrize(("width", "height", "share", "top"), SIZES.values(), ids=SIZES.keys())
 def test_the_captions_take_the_window_while_live(live_page, tmp_path, width, height, share, top):
     page = live_page(width, height)
@@ -61,8 +67,7 @@ def test_the_captions_take_the_window_while_live(live_page, tmp_path, width, hei
     # The settings are folded away, and the latest line is in view inside the box.
     expect(page.locator("#source-language")).to_be_hidden()
     expect(page.locator("#volume")).to_be_hidden()
-    latest = on_screen(page, ".caption:last-child")
-    assert box["y"] <= latest["y"] and latest["y"] + latest["height"] <= box["y"] + box["height"]
+    assert_latest_line_in_view(page)
     assert page.evaluate("document.scrollingElement.scrollTop") == 0
 
 
@@ -95,8 +100,9 @@ def test_volume_mute_and_output_can_be_changed_while_live(live_page, tmp_path, w
     expect(page.locator("#source-language")).to_be_hidden()  # what can't change stays folded
     assert page.evaluate("localStorage.getItem('interpreter.volume')") == "40"
     assert page.evaluate("localStorage.getItem('interpreter.muted')") == "1"
-    # The captions still fill what the sound controls leave.
+    # The captions still fill what the sound controls leave, and still show the latest line.
     assert on_screen(page, "#captions")["height"] >= 0.3 * height
+    assert_latest_line_in_view(page)
 
     sound.click()
     expect(volume).to_be_hidden()

@@ -243,9 +243,16 @@ function showSound(open) {
 /** The languages, voice and glossary chosen, as one line. */
 function summaryText() {
   const chosen = (select) => select.selectedOptions[0]?.textContent || select.value;
-  const parts = [`${chosen(ui.sourceLanguage)} → ${chosen(ui.targetLanguage)}`];
+  const parts = [];
+  if (ROOM) {
+    // The room's streams have their own glossaries; the speaker may hear no translation.
+    parts.push(`Speaking ${chosen(ui.sourceLanguage)} into ${ROOM.name || "the room"}`);
+    parts.push(ui.targetLanguage.value ? `You hear ${chosen(ui.targetLanguage)}` : "You hear no translation");
+  } else {
+    parts.push(`${chosen(ui.sourceLanguage)} → ${chosen(ui.targetLanguage)}`);
+  }
   if (ui.voice.value) parts.push(`${chosen(ui.voice)} voice`);
-  parts.push(ui.glossary.value ? `Glossary: ${chosen(ui.glossary)}` : "No glossary");
+  if (!ROOM) parts.push(ui.glossary.value ? `Glossary: ${chosen(ui.glossary)}` : "No glossary");
   return parts.join(" · ");
 }
 

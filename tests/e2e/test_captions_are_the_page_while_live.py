@@ -123,3 +123,27 @@ def test_after_the_session_the_captions_stay_until_the_settings_are_changed(live
     expect(page.locator("#source-language")).to_be_enabled()
     expect(page.locator("#live-summary")).to_be_hidden()
     expect(page.locator(".caption")).to_have_count(len(LINES))  # the captions are not lost
+
+
+def test_speaking_into_a_room_the_summary_names_the_room_and_the_captions_fill_the_window(
+    live_page, tmp_path, alice, alpha
+):
+    from rooms.models import Room
+
+    room = Room.objects.create(
+        account=alpha, owner=alice, name="Town hall", source_language="en-US", access="link"
+    )
+    page = live_page(1280, 800)
+    answer_with_captions(page)
+    page.goto(f"/live/?room={room.pk}")
+    page.click("#live-toggle")
+    expect(page.locator(".caption-target .final").last).to_have_text(LINES[-1][1])
+
+    expect(page.locator("#live-summary")).to_contain_text(
+        "Speaking English (United States) into Town hall · You hear no translation"
+    )
+    expect(page.locator("#live-room")).to_be_visible()  # the listeners, counted live
+    box = on_screen(page, "#captions")
+    page.screenshot(path=tmp_path / "live-room-1280x800.png")
+    assert box["y"] <= 300 and box["y"] + box["height"] <= 800
+    assert box["height"] >= 0.6 * 800

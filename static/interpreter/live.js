@@ -79,6 +79,7 @@ const ui = {
   sound: $("live-sound"),
   edit: $("live-edit"),
   largeState: $("large-state"),
+  largeAlert: $("large-alert"),
   volume: $("volume"),
   mute: $("mute"),
   outputField: $("output-field"),
@@ -151,8 +152,18 @@ function setState(state, text) {
   ui.largeState.textContent = $("live-state").textContent;
 }
 
-const showAlert = (message) => status.alert(message);
-const clearAlert = () => status.clearAlert();
+// Large captions hide the page's alert (full screen shows the caption card alone): the card
+// shows it too. The page's alert stays the one a screen reader announces.
+function showAlert(message) {
+  status.alert(message);
+  ui.largeAlert.textContent = message;
+}
+
+function clearAlert() {
+  status.clearAlert();
+  ui.largeAlert.textContent = "";
+}
+
 const notice = (message) => status.notice(message);
 
 // ---------------------------------------------------------------- settings form
@@ -777,8 +788,11 @@ class LiveSession {
     if (session === this) session = null;
     setRunningControls(false);
     setToggle("start");
-    // Nothing was interpreted: the settings are probably what needs changing.
-    if (!this.wasLive) setView("setup");
+    // Nothing was interpreted: the settings (and the alert) are probably what needs seeing.
+    if (!this.wasLive) {
+      large.leave();
+      setView("setup");
+    }
   }
 }
 

@@ -5,10 +5,14 @@ kept under the test's tmp_path)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from interpreter.live.protocol import ENGINE_FAULT as ENGINE_FAULT_TEXT
+
 from .chromium import CHROMIUM
-from .scripted_live import LINES
+from .scripted_live import LINES, answer_with_captions
 from .test_captions_are_the_page_while_live import (
     assert_latest_line_in_view,
     on_screen,
@@ -28,6 +32,12 @@ SIZES = {
     "laptop 1280x800": (1280, 800),
     "monitor 1920x1080": (1920, 1080),
     "phone 390x844": (390, 844),
+}
+ENGINE_FAULT = {
+    "type": "error",
+    "code": "service_unavailable",
+    "message": ENGINE_FAULT_TEXT,
+    "fatal": False,
 }
 # A browser without the Fullscreen API (an iPhone's Safari): the page covers the window.
 WITHOUT_FULLSCREEN = "delete Element.prototype.requestFullscreen;"
@@ -133,3 +143,49 @@ def test_the_keyboard_reaches_large_captions_and_esc_leaves(live_page):
     assert page.evaluate("localStorage.getItem('interpreter.largeCaptions')") == "0"
     page.get_by_role("button", name="Stop").click()  # the page is usable again
     expect(page.locator("#live-root")).to_have_attribute("data-state", "ended")
+
+
+def test_an_alert_shows_on_the_large_captions(live_page, tmp_path):
+    page = live_page(1280, 800)
+    sockets = answer_with_captions(page)
+    page.goto("/live/")
+    page.click("#live-toggle")
+    expect(page.locator(".caption-target .final").last).to_have_text(LINES[-1][1])
+    page.get_by_role("button", name="Large captions").click()
+
+    sockets[0].send(json.dumps(ENGINE_FAULT))
+    page.screenshot(path=tmp_path / "large-with-an-alert.png")
+    expect(page.locator("#large-alert")).to_have_text(ENGINE_FAULT["message"])
+    expect(page.locator("#large-alert")).to_be_visible()
+    expect(page.locator("#live-alert")).to_have_text(ENGINE_FAULT["message"])  # announced
+
+    sockets[0].send(json.dumps({"type": "status", "state": "live", "message": "Live again."}))
+    expect(page.locator("#large-alert")).to_be_hidden()
+    expect(page.locator("#large-state")).to_have_text("Live again.")
+
+
+def test_a_session_that_never_went_live_leaves_large_captions_for_the_settings(live_page):
+    page = live_page(1280, 800)
+    page.goto("/live/")
+    page.evaluate("localStorage.setItem('interpreter.largeCaptions', '1')")
+
+    def refuse(socket) -> None:
+        socket.on_message(
+            lambda message: [
+                socket.send(json.dumps(event))
+                for event in (
+                    {"type": "error", "code": "busy", "message": "Busy.", "fatal": True},
+                    {"type": "ended", "status": "failed"},
+                )
+            ]
+        )
+
+    page.route_web_socket("**/ws/live/", refuse)
+    page.reload()
+    page.click("#live-toggle")
+    expect(page.locator("#live-root")).to_have_attribute("data-state", "error")
+
+    expect(page.locator("#large-captions")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#live-alert")).to_have_text("Busy.")
+    expect(page.locator("#live-alert")).to_be_visible()
+    expect(page.locator("#source-language")).to_be_visible()

@@ -1,6 +1,7 @@
 // The caption list of a live page: one item per utterance, the spoken line beside its
 // translation, interim text replaced in place by the final one. It follows the latest line
-// unless the reader scrolled up (then "Jump to latest" appears), and copies as plain text.
+// unless the reader scrolled up (then "Jump to latest" appears), also when the box itself
+// grows or shrinks (a page layout changing around it), and copies as plain text.
 //
 // Interim text lives in an aria-hidden span updated in place, so the live region stays quiet;
 // a final result is added as a new visible node, which is announced once.
@@ -26,6 +27,11 @@ export class CaptionBoard {
       if (this.follow) el.jump.hidden = true;
     }, { passive: true });
     el.copyButton?.addEventListener("click", () => this.copy());
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(() => {
+        if (this.follow) this.scrollToLatest();
+      }).observe(el.container);
+    }
   }
 
   /** A transcript event for the utterance `key`; false when it carried no usable id. */

@@ -5,12 +5,17 @@
 // Text from the server is only ever set with textContent. No inline scripts or handlers.
 // Browser tests can read `window.interpreterStats` and the `data-state` attribute of
 // #live-root (mirrored on <html>): idle, connecting, live, reconnecting, ended, error.
+//
+// From Start on, the captions are the page (#live-root's data-view is "session"): the
+// settings fold into a summary line, with the sound controls a click away, and stay folded
+// after the session until the user asks to change them.
 
 import { canCaptureTabAudio } from "./capabilities.js";
 import { CaptionBoard } from "./captions.js";
 import { UserFacingError, openMicrophone, openTabCapture, startCapture, stopCapture, stopStream } from "./capture.js";
 import { fillSelect, loadVolume, refreshDevices, saveVolume } from "./devices.js";
 import { HeldAudio } from "./held-audio.js";
+import { LargeCaptions } from "./large-captions.js";
 import { chooseTarget, offeredTargets } from "./language-pairs.js";
 import { STATE_TEXT, StatusLine, formatElapsed } from "./page-status.js";
 import { Playback, outputMode, workletUrl } from "./playback.js";
@@ -68,6 +73,13 @@ const ui = {
   targetLanguage: $("target-language"),
   voice: $("voice"),
   glossary: $("glossary"),
+  outputPanel: $("output-panel"),
+  summary: $("live-summary"),
+  summaryText: $("live-summary-text"),
+  sound: $("live-sound"),
+  edit: $("live-edit"),
+  largeState: $("large-state"),
+  largeAlert: $("large-alert"),
   volume: $("volume"),
   mute: $("mute"),
   outputField: $("output-field"),
@@ -94,6 +106,13 @@ const board = new CaptionBoard(
   },
   () => ({ source: ui.sourceLanguage.value, target: ui.targetLanguage.value }),
 );
+const large = new LargeCaptions({
+  card: document.querySelector(".captions-card"),
+  toggle: $("large-captions"),
+  lines: [...document.querySelectorAll('input[name="caption-lines"]')],
+  status: $("large-captions-status"),
+  keep: [$("live-alert")],
+});
 
 const stats = {
   samplesPlayed: 0,
@@ -130,10 +149,21 @@ function readConfig() {
 function setState(state, text) {
   stats.state = state;
   status.set(state, text);
+  ui.largeState.textContent = $("live-state").textContent;
 }
 
-const showAlert = (message) => status.alert(message);
-const clearAlert = () => status.clearAlert();
+// Large captions hide the page's alert (full screen shows the caption card alone): the card
+// shows it too. The page's alert stays the one a screen reader announces.
+function showAlert(message) {
+  status.alert(message);
+  ui.largeAlert.textContent = message;
+}
+
+function clearAlert() {
+  status.clearAlert();
+  ui.largeAlert.textContent = "";
+}
+
 const notice = (message) => status.notice(message);
 
 // ---------------------------------------------------------------- settings form
@@ -193,6 +223,54 @@ function refreshAllDevices() {
 
 function setRunningControls(running) {
   ui.settings.disabled = running;
+  ui.edit.hidden = running || root.dataset.view !== "session";
+}
+
+// ---------------------------------------------------------------- setup and session views
+
+let soundOpen = false;
+
+/** "setup": the whole settings form; "session": a summary line above the captions. */
+function setView(view) {
+  const folded = view === "session";
+  root.dataset.view = folded ? "session" : "setup";
+  if (folded) {
+    ui.summaryText.textContent = summaryText();
+    soundOpen = false;
+  }
+  ui.summary.hidden = !folded;
+  ui.sound.hidden = !folded;
+  ui.edit.hidden = !folded || session !== null;
+  ui.form.hidden = folded;
+  showSound(folded ? soundOpen : true);
+}
+
+function showSound(open) {
+  soundOpen = open;
+  ui.outputPanel.hidden = !open;
+  ui.sound.setAttribute("aria-expanded", String(open && root.dataset.view === "session"));
+}
+
+/** The languages, voice and glossary chosen, as one line. */
+function summaryText() {
+  const chosen = (select) => select.selectedOptions[0]?.textContent || select.value;
+  const parts = [];
+  if (ROOM) {
+    // The room's streams have their own glossaries; the speaker may hear no translation.
+    parts.push(`Speaking ${chosen(ui.sourceLanguage)} into ${ROOM.name || "the room"}`);
+    parts.push(ui.targetLanguage.value ? `You hear ${chosen(ui.targetLanguage)}` : "You hear no translation");
+  } else {
+    parts.push(`${chosen(ui.sourceLanguage)} → ${chosen(ui.targetLanguage)}`);
+  }
+  if (ui.voice.value) parts.push(`${chosen(ui.voice)} voice`);
+  if (!ROOM) parts.push(ui.glossary.value ? `Glossary: ${chosen(ui.glossary)}` : "No glossary");
+  return parts.join(" · ");
+}
+
+/** Back to the whole form, its first control focused. */
+function changeSettings() {
+  setView("setup");
+  (ui.sourceRadios.find((r) => r.checked && !r.closest("[hidden]")) || ui.sourceLanguage).focus();
 }
 
 function setToggle(mode) {
@@ -710,6 +788,11 @@ class LiveSession {
     if (session === this) session = null;
     setRunningControls(false);
     setToggle("start");
+    // Nothing was interpreted: the settings (and the alert) are probably what needs seeing.
+    if (!this.wasLive) {
+      large.leave();
+      setView("setup");
+    }
   }
 }
 
@@ -772,6 +855,8 @@ function onToggle(event, { takeOver = false } = {}) {
   session = new LiveSession(settings);
   setRunningControls(true);
   setToggle("stop");
+  setView("session");
+  large.restore(); // inside the click, which full screen needs
   session.start().catch((error) => {
     console.error(error);
     session?.fail("Something went wrong while starting. Reload the page and try again.");
@@ -791,6 +876,7 @@ function unsupportedReason() {
 function init() {
   setState("idle");
   setToggle("start");
+  setView("setup");
   setupLanguages();
   loadVolume(ui.volume, ui.mute);
   updateSourceFields();
@@ -822,6 +908,8 @@ function init() {
   });
   ui.toggle.addEventListener("click", onToggle);
   ui.takeOver?.addEventListener("click", (event) => onToggle(event, { takeOver: true }));
+  ui.sound.addEventListener("click", () => showSound(!soundOpen));
+  ui.edit.addEventListener("click", changeSettings);
 
   if (navigator.mediaDevices?.addEventListener) {
     navigator.mediaDevices.addEventListener("devicechange", refreshAllDevices);

@@ -19,6 +19,7 @@ from krisp.errors import KrispConnectionError
 
 from .chromium import CHROMIUM, launch_args, when_started
 from .clips import CLIP, microphone_clip
+from .scripted_live import LINES, answer_with_captions
 from .stack import PASSWORD, ROOT
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -304,6 +305,39 @@ def reconnect(page, saved) -> None:
     sync_api.expect(page.locator("#live-notice")).to_contain_text("Reconnecting")
 
 
+def interpret_scripted(page, saved) -> None:
+    """/live/ while it interprets, its socket answered with scripted captions: the settings
+    folded into the summary line above them. As few lines as the caption box holds: axe can't
+    tell the background of a line scrolled out of its box ("partially obscured")."""
+    lines = LINES[:6]
+    answer_with_captions(page, lines, session_id=int(saved["session"]))
+    page.goto("/live/")
+    page.click("#live-toggle")
+    sync_api.expect(page.locator("#live-root")).to_have_attribute("data-state", "live")
+    sync_api.expect(page.locator(".caption-target .final").last).to_have_text(lines[-1][1])
+    sync_api.expect(page.locator("#live-summary")).to_be_visible()
+
+
+def open_the_sound_controls(page, saved) -> None:
+    """/live/ while it interprets, with volume, mute and output reopened from the summary."""
+    interpret_scripted(page, saved)
+    page.get_by_role("button", name="Sound").click()
+    sync_api.expect(page.get_by_label("Volume")).to_be_visible()
+
+
+def show_large_captions(page, saved) -> None:
+    """/live/ while it interprets, in large captions (full screen, white on black)."""
+    interpret_scripted(page, saved)
+    page.get_by_role("button", name="Large captions").click()
+    sync_api.expect(page.locator("#large-captions-status")).to_contain_text("Large captions on")
+
+
+def show_large_translations_only(page, saved) -> None:
+    show_large_captions(page, saved)
+    page.get_by_label("Translation only").check()
+    sync_api.expect(page.locator(".caption-source").last).to_be_hidden()
+
+
 def fail_to_log_in(page, saved) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill("nobody")
@@ -355,6 +389,10 @@ PAGES = [
     ("live before start", "/live/", True),
     ("live with tab source", open_live_with_tab_source, True),
     ("live while interpreting", interpret, True),
+    ("live with the settings folded", interpret_scripted, True),
+    ("live with the sound controls open", open_the_sound_controls, True),
+    ("live in large captions", show_large_captions, True),
+    ("live in large captions, translation only", show_large_translations_only, True),
     ("live after a session", interpret_and_stop, True),
     ("live while reconnecting", reconnect, True),
     ("live after the service failed", fail_as_the_service_does, True),

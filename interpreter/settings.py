@@ -268,6 +268,13 @@ LIVE_RESUME_SECONDS = _read("LIVE_RESUME_SECONDS", env.int, 120)
 LIVE_HOLD_SECONDS = _read("LIVE_HOLD_SECONDS", env.int, 30)
 # How much faster than real time a page sends the audio it held, once it is back.
 LIVE_CATCH_UP_RATE = _read("LIVE_CATCH_UP_RATE", env.float, 3.0)
+if LIVE_RESUME_SECONDS < 0 or LIVE_HOLD_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "Invalid value for LIVE_RESUME_SECONDS or LIVE_HOLD_SECONDS: "
+        "a resume window of 0 s or more, and a hold of at least 1 s"
+    )
+if not 1.0 <= LIVE_CATCH_UP_RATE <= 20.0:
+    raise ImproperlyConfigured("Invalid value for LIVE_CATCH_UP_RATE: must be between 1 and 20")
 
 # Rooms: visits of a room's listener link per minute from one client address, for visitors
 # who are not signed in (guests); signed-in members are not limited.

@@ -58,6 +58,7 @@ class ListenerConsumer(AsyncWebsocketConsumer):
     """One listener's socket; see the module docstring."""
 
     room: Room | None = None
+    _tasks: tuple[asyncio.Task, ...] | list[asyncio.Task] = ()
 
     async def connect(self) -> None:
         """Runs when a listener page opens the socket: refused unless the link admits it."""

@@ -151,6 +151,7 @@ class RoomHub:
         self._backlog: dict[str, deque] = {}  # key -> (monotonic time, final event)
         self._refused: dict[str, tuple[float, str]] = {}  # key -> (retry after, reason)
         self._tasks: list[asyncio.Task] = []
+        self._joins: set[asyncio.Task] = set()  # answering listeners who just joined
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -181,9 +182,10 @@ class RoomHub:
         if self._closed:
             return
         self._closed = True
-        for task in [*self._tasks, *self.opening.values()]:
+        pending = [*self._tasks, *self._joins, *self.opening.values()]
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*self._tasks, *self.opening.values(), return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
         for key in list(self.streams):
             await self._close_stream(key)
         with contextlib.suppress(Exception):
@@ -424,7 +426,11 @@ class RoomHub:
             message = await self.layer.receive(self.channel)
             kind = message.get("type")
             if kind == events.JOIN:
-                asyncio.create_task(self._join(message))  # noqa: RUF006 (short-lived)
+                # On a task of its own: opening a language's stream takes a moment, and
+                # other listeners' messages must not wait for it.
+                task = asyncio.create_task(self._join(message), name="room-join")
+                self._joins.add(task)
+                task.add_done_callback(self._joins.discard)
             elif kind == events.LEAVE:
                 self.listeners.pop(message.get("listener", ""), None)
                 await self._counts_changed()

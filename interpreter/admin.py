@@ -2,12 +2,17 @@
 
 Sessions are a record of what was said: the admin may rename or delete them, but the
 transcript itself and the session's measurements are read-only.
+
+A room session's translations into its listeners' languages (``UtteranceTranslation``) are
+one level further down than Django's inlines reach (session → utterance → translation), so
+the utterance inline shows them in a column of its own, each marked with its language.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html_join
 
 from accounts.admin_scoping import AccountScopedAdminMixin
 
@@ -18,9 +23,25 @@ class UtteranceInline(admin.TabularInline):
     model = Utterance
     extra = 0
     can_delete = False
-    fields = ["started_at", "duration_ms", "text", "translation"]
+    fields = ["started_at", "duration_ms", "text", "translation", "by_language"]
     readonly_fields = fields
     ordering = ["started_at", "pk"]
+
+    def get_queryset(self, request):
+        # One query for every utterance's translations, not one per row.
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description="Translations by language")
+    def by_language(self, obj) -> str:
+        """A room session's translation of this utterance into each language open then."""
+        translations = sorted(obj.translations.all(), key=lambda t: t.language)
+        if not translations:
+            return "—"
+        return format_html_join(
+            "",
+            '<div lang="{}"><strong>{}</strong>: {}</div>',
+            ((t.language, t.language, t.text) for t in translations),
+        )
 
     def has_view_permission(self, request, obj=None):
         # Shown only inside a session the (account-scoped) parent admin already let them open.
@@ -59,6 +80,8 @@ class TranslationSessionAdmin(AccountScopedAdminMixin, admin.ModelAdmin):
         "backend",
         "glossary",
         "glossary_snapshot",
+        "room",
+        "languages",
         "started_at",
         "ended_at",
         "status",

@@ -4,6 +4,10 @@ Pure functions with no Django in them: build ``Cue`` values once with ``cues_fro
 them to a formatter. Times are milliseconds from the session's origin — its start, or the
 first utterance's start when the service reported an earlier one — so the first cue of a
 recording started with the session lines up with a video of it.
+
+A room session's cues also carry each utterance's translation into every language its
+listeners had open: SRT, WebVTT and text are written for one language at a time
+(``Cue.in_language``), CSV and JSON with every language.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -40,6 +44,13 @@ class Cue:
     source: str
     target: str
     started_at: datetime
+    # A room session's translations by language: only the languages open when it was said.
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> Cue:
+        """This cue with its translation into ``language`` (a room's) as its target: empty
+        when that language wasn't open for it."""
+        return replace(self, target=self.translations.get(language, ""))
 
     def lines(self, text: TextChoice) -> list[str]:
         """The cue's non-blank lines for ``text`` (blank lines would end an SRT/VTT cue)."""
@@ -95,8 +106,14 @@ def offset_ms(moment: datetime, origin: datetime) -> int:
     return max(0, round((moment - origin).total_seconds() * 1000))
 
 
-def cues_from(utterances: Iterable[Any], session_started_at: datetime) -> list[Cue]:
-    """Cues for utterances (objects with started_at, duration_ms, text, translation)."""
+def cues_from(
+    utterances: Iterable[Any],
+    session_started_at: datetime,
+    translations: Mapping[Any, Mapping[str, str]] | None = None,
+) -> list[Cue]:
+    """Cues for utterances (objects with started_at, duration_ms, text, translation, and pk
+    when ``translations`` gives a room session's translations by utterance pk, then by
+    language)."""
     rows = sorted(utterances, key=lambda u: u.started_at)
     origin = origin_of(session_started_at, rows[0].started_at if rows else None)
     cues = []
@@ -109,6 +126,7 @@ def cues_from(utterances: Iterable[Any], session_started_at: datetime) -> list[C
                 source=row.text,
                 target=row.translation,
                 started_at=row.started_at,
+                translations=dict(translations.get(row.pk, {})) if translations else {},
             )
         )
     return cues
@@ -168,29 +186,48 @@ def to_vtt(cues: Sequence[Cue], text: TextChoice) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def to_json(cues: Sequence[Cue], session: dict[str, Any]) -> str:
-    """``{"session": {...}, "utterances": [{start, end, started_at, text, translation}]}``."""
-    document = {
-        "session": session,
-        "utterances": [
-            {
-                "start": cue.start_ms / 1000,
-                "end": cue.end_ms / 1000,
-                "started_at": cue.started_at.isoformat(),
-                "text": cue.source,
-                "translation": cue.target,
-            }
-            for cue in cues
-        ],
-    }
+def to_json(cues: Sequence[Cue], session: dict[str, Any], languages: Sequence[str] = ()) -> str:
+    """``{"session": {...}, "utterances": [{start, end, started_at, text, translation}]}``.
+
+    With a room session's ``languages``, each utterance also has ``translations``: a key per
+    language, its text, or null where that language wasn't open when it was said.
+    """
+    utterances = []
+    for cue in cues:
+        utterance = {
+            "start": cue.start_ms / 1000,
+            "end": cue.end_ms / 1000,
+            "started_at": cue.started_at.isoformat(),
+            "text": cue.source,
+            "translation": cue.target,
+        }
+        if languages:
+            utterance["translations"] = {code: cue.translations.get(code) for code in languages}
+        utterances.append(utterance)
+    document = {"session": session, "utterances": utterances}
     return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def to_csv(cues: Sequence[Cue]) -> str:
-    """One row per utterance: start, end (``HH:MM:SS.mmm``), text, translation.
+def to_csv(cues: Sequence[Cue], languages: Sequence[str] = ()) -> str:
+    """One row per utterance: start, end (``HH:MM:SS.mmm``), text, translation; for a room
+    session's ``languages``, a column per language instead of the one translation (empty
+    where that language wasn't open when it was said).
 
-    Text that a spreadsheet would run as a formula is neutralised (see ``spreadsheets``).
+    Text that a spreadsheet would run as a formula is neutralised (see ``spreadsheets``),
+    in every column, the language codes of the header too.
     """
-    header = [("start", "end", "text", "translation")]
-    rows = ((clock(cue.start_ms), clock(cue.end_ms), cue.source, cue.target) for cue in cues)
+    if languages:
+        header = [("start", "end", "text", *languages)]
+        rows = (
+            (
+                clock(cue.start_ms),
+                clock(cue.end_ms),
+                cue.source,
+                *(cue.translations.get(code, "") for code in languages),
+            )
+            for cue in cues
+        )
+    else:
+        header = [("start", "end", "text", "translation")]
+        rows = ((clock(cue.start_ms), clock(cue.end_ms), cue.source, cue.target) for cue in cues)
     return spreadsheets.csv_text([*header, *rows])

@@ -116,16 +116,24 @@ class TranslationSessionQuerySet(models.QuerySet):
         return self.annotate(first_said=Subquery(first))
 
     def search(self, query: str) -> TranslationSessionQuerySet:
-        """Sessions whose title, or any one utterance's transcript or translation, contain
-        every word and "quoted phrase" of ``query``."""
+        """Sessions whose title, or any one utterance's transcript and translation, or any
+        one of a room session's translations into its listeners' languages, contain every
+        word and "quoted phrase" of ``query``.
+
+        Utterances and translations are searched apart, each where its own full-text index
+        serves it on PostgreSQL (an OR across the two tables could use neither index).
+        """
         terms = search_terms(query)
         if not terms:
             return self
         matching = Utterance.objects.using(self.db).matching(query).values("session_id")
+        translated = UtteranceTranslation.objects.using(self.db).matching(query)
         in_title = Q()
         for term in terms:
             in_title &= Q(title__icontains=term)
-        return self.filter(Q(pk__in=matching) | in_title)
+        return self.filter(
+            Q(pk__in=matching) | Q(pk__in=translated.values("utterance__session_id")) | in_title
+        )
 
 
 class TranslationSession(models.Model):
@@ -243,35 +251,58 @@ class TranslationSession(models.Model):
 
 # Full-text search indexes transcripts and translations together with the language-neutral
 # "simple" configuration: one session mixes two languages, and stemming for one would garble
-# the other. Migration 0002 builds a GIN index on exactly this expression on PostgreSQL.
+# the other. Migration 0002 builds a GIN index on exactly this expression on PostgreSQL, and
+# migration 0006 one on a room session's translations (``UtteranceTranslation.text``).
 SEARCH_CONFIG = "simple"
+
+
+def _matching(queryset: models.QuerySet, query: str, *columns: str) -> models.QuerySet:
+    """Rows of ``queryset`` whose ``columns`` together contain every word and every "quoted
+    phrase" of ``query`` (a phrase: its words whole, in order, side by side).
+
+    PostgreSQL uses full-text search (web-search syntax: "quoted phrases", -exclusions) on
+    exactly the expression its GIN index holds. Other databases match each word as a
+    case-insensitive substring, and each phrase with a regular expression (Django gives
+    SQLite one, evaluated by Python's ``re``).
+    """
+    terms = search_terms(query)
+    if not terms:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        return queryset.annotate(search=SearchVector(*columns, config=SEARCH_CONFIG)).filter(
+            search=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        )
+    condition = Q()
+    for term in terms:
+        if " " not in term:
+            lookup, value = "icontains", term
+        elif pattern := phrase_pattern(term):
+            lookup, value = "iregex", pattern
+        else:
+            continue
+        anywhere = Q()
+        for column in columns:
+            anywhere |= Q(**{f"{column}__{lookup}": value})
+        condition &= anywhere
+    return queryset.filter(condition)
 
 
 class UtteranceQuerySet(models.QuerySet):
     def matching(self, query: str) -> UtteranceQuerySet:
         """Utterances whose transcript or translation contain every word and every "quoted
-        phrase" of ``query`` (a phrase: its words whole, in order, side by side).
+        phrase" of ``query`` (see ``_matching``)."""
+        return _matching(self, query, "text", "translation")
 
-        PostgreSQL uses full-text search (web-search syntax: "quoted phrases", -exclusions).
-        Other databases match each word as a case-insensitive substring, and each phrase with
-        a regular expression (Django gives SQLite one, evaluated by Python's ``re``).
-        """
-        terms = search_terms(query)
-        if not terms:
-            return self.none()
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            return self.annotate(
-                search=SearchVector("text", "translation", config=SEARCH_CONFIG)
-            ).filter(search=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
-        condition = Q()
-        for term in terms:
-            if " " not in term:
-                condition &= Q(text__icontains=term) | Q(translation__icontains=term)
-            elif pattern := phrase_pattern(term):
-                condition &= Q(text__iregex=pattern) | Q(translation__iregex=pattern)
-        return self.filter(condition)
+    def matching_anywhere(self, query: str) -> UtteranceQuerySet:
+        """Utterances that match ``query`` (``matching``), or that have a translation into
+        one of a room's languages that does (``UtteranceTranslationQuerySet.matching``)."""
+        translated = UtteranceTranslation.objects.using(self.db).matching(query)
+        return self.filter(
+            Q(pk__in=self.matching(query).values("pk"))
+            | Q(pk__in=translated.values("utterance_id"))
+        )
 
 
 class Utterance(models.Model):
@@ -306,6 +337,20 @@ class Utterance(models.Model):
         return self.text[:60]
 
 
+class UtteranceTranslationQuerySet(models.QuerySet):
+    def matching(self, query: str) -> UtteranceTranslationQuerySet:
+        """Translations that contain every word and every "quoted phrase" of ``query``
+        (see ``_matching``; on PostgreSQL, migration 0006's index serves it)."""
+        return _matching(self, query, "text")
+
+    def of_session(self, session) -> UtteranceTranslationQuerySet:
+        """A session's translations into its listeners' languages, in the order of their
+        utterances."""
+        return self.filter(utterance__session=session).order_by(
+            "utterance__started_at", "utterance__pk", "language"
+        )
+
+
 class UtteranceTranslation(models.Model):
     """A room session's translation of one utterance into one listeners' language."""
 
@@ -313,6 +358,8 @@ class UtteranceTranslation(models.Model):
     language = models.CharField(max_length=35)
     text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UtteranceTranslationQuerySet.as_manager()
 
     class Meta:
         ordering = ["utterance", "language"]

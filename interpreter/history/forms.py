@@ -24,7 +24,8 @@ class HistoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pair"].choices = [
             ("", "All languages"),
-            *((pair_value(src, tgt), f"{src} → {tgt}") for src, tgt in pairs),
+            # A room session's speaker may have heard no translation: its target is empty.
+            *((pair_value(src, tgt), f"{src} → {tgt}" if tgt else src) for src, tgt in pairs),
         ]
 
 

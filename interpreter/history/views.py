@@ -6,16 +6,22 @@ Who sees what, in the current account only (``request.account``):
   may open, rename, export and delete any session of the account;
 - anyone else gets 404, never 403, so another account's session ids reveal nothing.
 A session still running is never deleted: its live consumer is still writing to it.
+
+A room session (see ``languages``) shows its languages side by side, and its subtitles and
+text are exported one language at a time (``?text=target&language=<code>``, or
+``bilingual`` for the source and that language); CSV and JSON carry every language.
 """
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,10 +31,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from interpreter import exports
-from interpreter.models import TranslationSession, Utterance
+from interpreter.models import TranslationSession, Utterance, UtteranceTranslation
 
 from .describe import duration_label, gap_summary, glossary_used, session_faults
 from .forms import BulkDeleteForm, HistoryFilterForm, TitleForm
+from .languages import is_room_session, languages_of_sessions, session_languages, translations_of
 
 PAGE_SIZE = 25
 LIVE_POLL_MS = 2000
@@ -57,7 +64,7 @@ def _session_or_404(request, session_id: int) -> TranslationSession:
     sessions = TranslationSession.objects.visible_to(
         request.user, _account(request), whole_account=True
     )
-    return get_object_or_404(sessions.select_related("user"), pk=session_id)
+    return get_object_or_404(sessions.select_related("user", "room"), pk=session_id)
 
 
 def _origin(session: TranslationSession):
@@ -97,23 +104,20 @@ def history_list(request):
         sessions = sessions.filter(started_at__date__lte=data["until"])
 
     sessions = (
-        sessions.select_related("user")
+        sessions.select_related("user", "room")
         .with_first_words()
         .annotate(utterance_count=Count("utterances"))
     )
     if query:
-        matches = Utterance.objects.filter(session=OuterRef("pk")).matching(query)
-        matches = matches.order_by("started_at", "pk")
-        sessions = sessions.annotate(
-            match_text=Subquery(matches.values("text")[:1]),
-            match_translation=Subquery(matches.values("translation")[:1]),
-        )
+        sessions = _with_first_match(sessions, query)
     page = Paginator(sessions.order_by("-started_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    room_languages = languages_of_sessions(page)
     for session in page:
         session.duration_label = duration_label(session.duration_seconds)
         session.fault_summary = session_faults(session)
+        session.room_languages = room_languages.get(session.pk)
     return render(
         request,
         "history/list.html",
@@ -124,6 +128,24 @@ def history_list(request):
             "can_manage": can_manage,
             "whole_account": whole_account,
         },
+    )
+
+
+def _with_first_match(sessions, query: str):
+    """``sessions`` annotated with their first utterance that matches ``query``: its text
+    (``match_text``), and the translation that matched, else its translation
+    (``match_translation``, in ``match_language`` when a room's translation matched)."""
+    hits = UtteranceTranslation.objects.filter(utterance=OuterRef("pk")).matching(query)
+    hits = hits.order_by("language")
+    matches = Utterance.objects.filter(session=OuterRef("pk")).matching_anywhere(query)
+    matches = matches.order_by("started_at", "pk").annotate(
+        hit_language=Subquery(hits.values("language")[:1]),
+        shown=Coalesce(Subquery(hits.values("text")[:1]), "translation"),
+    )
+    return sessions.annotate(
+        match_text=Subquery(matches.values("text")[:1]),
+        match_translation=Subquery(matches.values("shown")[:1]),
+        match_language=Subquery(matches.values("hit_language")[:1]),
     )
 
 
@@ -153,23 +175,38 @@ def history_bulk_delete(request):
 @login_required
 @require_GET
 def session_detail(request, session_id: int):
-    """The transcript and its translation side by side, with offsets from the start."""
+    """The transcript and its translation side by side, with offsets from the start; a room
+    session's source line and its translation into each of its languages."""
     session = _session_or_404(request, session_id)
     utterances = list(session.utterances.all())
+    room = is_room_session(session)
+    languages = session_languages(session) if room else []
+    translations, translated_at = translations_of(session.utterances.all()) if room else ({}, None)
     origin = exports.origin_of(session.started_at, utterances[0].started_at if utterances else None)
     rows = []
     for utterance in utterances:
         ms = exports.offset_ms(utterance.started_at, origin)
-        rows.append({"utterance": utterance, "offset_ms": ms, "offset": exports.clock(ms)[:8]})
+        texts = translations.get(utterance.pk, {})
+        rows.append(
+            {
+                "utterance": utterance,
+                "offset_ms": ms,
+                "offset": exports.clock(ms)[:8],
+                "translations": [(code, texts.get(code, "")) for code in languages],
+            }
+        )
     said = any(u.text.strip() or u.translation.strip() for u in utterances)
     live = None
     if session.status == TranslationSession.Status.RUNNING:
-        cursor = max((u.updated_at for u in utterances), default=None)
+        cursor = _newest(*(u.updated_at for u in utterances), translated_at)
         live = {
             "url": reverse("history_utterances", args=[session.pk]),
             "cursor": cursor.astimezone(UTC).isoformat(timespec="microseconds") if cursor else "",
             "interval_ms": LIVE_POLL_MS,
         }
+        if room:
+            live["languages"] = languages
+            live["source_language"] = session.source_language
     return render(
         request,
         "history/detail.html",
@@ -184,9 +221,31 @@ def session_detail(request, session_id: int):
             "silent": not said and session.status != TranslationSession.Status.RUNNING,
             "live": live,
             "formats": EXPORT_FORMATS,
-            "text_choices": exports.TEXT_CHOICES,
+            "room": room,
+            "languages": languages,
+            "text_choices": _text_choices(session, languages if room else None),
         },
     )
+
+
+def _text_choices(session: TranslationSession, languages: list[str] | None) -> list[tuple]:
+    """The subtitle and text downloads offered, as (label, query string): source, target and
+    both for a plain session; the source, each language, and the source with each language
+    for a room session."""
+    if languages is None:
+        return [(choice, f"text={choice}") for choice in exports.TEXT_CHOICES]
+    return [
+        ("Source", "text=source"),
+        *((code, urlencode({"text": "target", "language": code})) for code in languages),
+        *(
+            (f"Source + {code}", urlencode({"text": "bilingual", "language": code}))
+            for code in languages
+        ),
+    ]
+
+
+def _newest(*moments: datetime | None) -> datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 @login_required
@@ -195,9 +254,13 @@ def session_utterances(request, session_id: int):
     """Utterances saved or updated after ``?after=<ISO time>``, for a page following a live session.
 
     Answers ``{"status", "cursor", "utterances": [{id, offset, offset_ms, text, translation}]}``;
-    the client sends ``cursor`` back as ``after`` on its next poll.
+    the client sends ``cursor`` back as ``after`` on its next poll. A room session's answer
+    also has ``languages`` (all of the session's so far, in order), and each utterance its
+    ``translations`` by language; an utterance whose translation into some language was
+    saved after the cursor comes again, with every translation it has.
     """
     session = _session_or_404(request, session_id)
+    room = is_room_session(session)
     utterances = session.utterances.all()
     after = request.GET.get("after", "")
     cursor = None
@@ -205,26 +268,35 @@ def session_utterances(request, session_id: int):
         cursor = parse_datetime(after)
         if cursor is None or timezone.is_naive(cursor):
             return HttpResponseBadRequest("after must be an ISO 8601 time with a time zone")
-        utterances = utterances.filter(updated_at__gt=cursor)
-    utterances = list(utterances)
+        changed = Q(updated_at__gt=cursor)
+        if room:
+            translated = UtteranceTranslation.objects.filter(
+                utterance__session=session, updated_at__gt=cursor
+            )
+            changed |= Q(pk__in=translated.values("utterance_id"))
+        utterances = utterances.filter(changed)
+    rows = list(utterances)
     origin = _origin(session)
-    newest = max((u.updated_at for u in utterances), default=cursor)
-    return JsonResponse(
-        {
-            "status": session.status,
-            "cursor": newest.astimezone(UTC).isoformat(timespec="microseconds") if newest else "",
-            "utterances": [
-                {
-                    "id": u.pk,
-                    "offset_ms": (ms := exports.offset_ms(u.started_at, origin)),
-                    "offset": exports.clock(ms)[:8],
-                    "text": u.text,
-                    "translation": u.translation,
-                }
-                for u in utterances
-            ],
-        }
-    )
+    translations, translated_at = translations_of(utterances) if room else ({}, None)
+    newest = _newest(*(u.updated_at for u in rows), translated_at, cursor)
+    answer = {
+        "status": session.status,
+        "cursor": newest.astimezone(UTC).isoformat(timespec="microseconds") if newest else "",
+        "utterances": [
+            {
+                "id": u.pk,
+                "offset_ms": (ms := exports.offset_ms(u.started_at, origin)),
+                "offset": exports.clock(ms)[:8],
+                "text": u.text,
+                "translation": u.translation,
+                **({"translations": translations.get(u.pk, {})} if room else {}),
+            }
+            for u in rows
+        ],
+    }
+    if room:
+        answer["languages"] = session_languages(session)
+    return JsonResponse(answer)
 
 
 @login_required
@@ -270,27 +342,55 @@ def export_filename(session: TranslationSession, extension: str, language: str =
 @login_required
 @require_GET
 def session_export(request, session_id: int, fmt: str):
-    """Download ``fmt`` (txt, srt, vtt, json, csv); ``?text=source|target|bilingual``."""
+    """Download ``fmt`` (txt, srt, vtt, json, csv); ``?text=source|target|bilingual``, and
+    for a room session's ``target`` or ``bilingual`` subtitles and text,
+    ``&language=<one of its languages>``. CSV and JSON carry every language."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("Unknown export format.")
     session = _session_or_404(request, session_id)
     text = request.GET.get("text", "bilingual")
     if text not in exports.TEXT_CHOICES:
         return HttpResponseBadRequest("text must be source, target or bilingual")
-    cues = exports.cues_from(session.utterances.all(), session.started_at)
-    language = {"source": session.source_language, "target": session.target_language}
+    room = is_room_session(session)
+    utterances = session.utterances.all()
+    languages = session_languages(session) if room else []
+    translations = translations_of(utterances)[0] if room else None
+    cues = exports.cues_from(utterances, session.started_at, translations)
+    # Subtitles and text in a translation: a room session's chosen language, else the
+    # session's one target language.
+    per_language = fmt in ("txt", "srt", "vtt") and text != "source"
+    language = request.GET.get("language", "")
+    if not room:
+        if per_language and language not in ("", session.target_language):
+            return HttpResponseBadRequest(
+                f"This session was translated into {session.target_language} only."
+            )
+        language = session.target_language
+    elif per_language:
+        if language not in languages:
+            return HttpResponseBadRequest(_language_needed(languages))
+        cues = [cue.in_language(language) for cue in cues]
     if fmt == "json":
-        body = exports.to_json(cues, _session_summary(session))
+        body = exports.to_json(cues, _session_summary(session, languages, room), languages)
     elif fmt == "csv":
         # A byte-order mark lets spreadsheet programs read the UTF-8 correctly.
-        body = "\ufeff" + exports.to_csv(cues)
+        body = "\ufeff" + exports.to_csv(cues, languages)
     elif fmt == "srt":
         body = exports.to_srt(cues, text)
     elif fmt == "vtt":
         body = exports.to_vtt(cues, text)
     else:
-        body = exports.to_txt(cues, text, heading=_heading(session))
-    suffix = language.get(text, "") if fmt in ("txt", "srt", "vtt") else ""
+        body = exports.to_txt(
+            cues, text, heading=_heading(session, language if per_language else None, languages)
+        )
+    suffix = ""
+    if fmt in ("txt", "srt", "vtt"):
+        suffix = {
+            "source": session.source_language,
+            "target": language,
+            # A room's bilingual files name both languages, so each language's stays apart.
+            "bilingual": f"{session.source_language}+{language}" if room else "",
+        }[text]
     filename = export_filename(session, fmt, suffix)
     return HttpResponse(
         body,
@@ -299,8 +399,15 @@ def session_export(request, session_id: int, fmt: str):
     )
 
 
-def _session_summary(session: TranslationSession) -> dict:
-    return {
+def _language_needed(languages: list[str]) -> str:
+    """Why a room session's translation can't be downloaded as asked."""
+    if not languages:
+        return "Nobody listened to this room session in another language: only its source."
+    return f"language must be one of this room session's languages: {', '.join(languages)}"
+
+
+def _session_summary(session: TranslationSession, languages: list[str], room: bool) -> dict:
+    summary = {
         "id": session.pk,
         "title": session.display_title,
         "source_language": session.source_language,
@@ -314,11 +421,22 @@ def _session_summary(session: TranslationSession) -> dict:
         "faults": session.faults,
         "glossary": session.glossary_snapshot or None,
     }
+    if room:
+        # target_language is the language the speaker heard, if any; every utterance has
+        # its "translations" into each of ``languages``.
+        summary["room"] = session.room.name if session.room else None
+        summary["languages"] = languages
+    return summary
 
 
-def _heading(session: TranslationSession) -> str:
+def _heading(session: TranslationSession, language: str | None, languages: list[str]) -> str:
+    """The text download's first lines: title, start and languages (a room session's
+    chosen one, or all of them)."""
     started = timezone.localtime(session.started_at)
+    if language is not None or not is_room_session(session):
+        targets = language or session.target_language
+    else:
+        targets = ", ".join(languages)
     return (
-        f"{session.display_title}\n{started:%Y-%m-%d %H:%M} · "
-        f"{session.source_language} → {session.target_language}"
+        f"{session.display_title}\n{started:%Y-%m-%d %H:%M} · {session.source_language} → {targets}"
     )

@@ -298,10 +298,12 @@ class UtteranceQuerySet(models.QuerySet):
     def matching_anywhere(self, query: str) -> UtteranceQuerySet:
         """Utterances that match ``query`` (``matching``), or that have a translation into
         one of a room's languages that does (``UtteranceTranslationQuerySet.matching``)."""
+        # Fresh querysets: a copy of ``self`` would carry its filters (an OuterRef among
+        # them) one subquery deeper, where they would mean something else.
+        matching = Utterance.objects.using(self.db).matching(query)
         translated = UtteranceTranslation.objects.using(self.db).matching(query)
         return self.filter(
-            Q(pk__in=self.matching(query).values("pk"))
-            | Q(pk__in=translated.values("utterance_id"))
+            Q(pk__in=matching.values("pk")) | Q(pk__in=translated.values("utterance_id"))
         )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from interpreter.models import UtteranceTranslation
+from rooms.models import Room
+
 
 @pytest.fixture
 def alice_session(make_session, alice, alpha):
@@ -30,3 +33,47 @@ def carol_session(make_session, carol, alpha):
 def carol_client(client, carol):
     client.force_login(carol)
     return client
+
+
+# A room session: Spanish listeners from the start, French ones from the second line on, the
+# Spanish ones gone by the third; the speaker heard no translation (``translation`` empty).
+ROOM_LINES = [
+    (1.5, 2500, "Good morning, everyone.", {"es-ES": "Buenos días a todos."}),
+    (5, 3000, "Let's begin.", {"es-ES": "Empecemos.", "fr-FR": "Commençons."}),
+    (9, 2000, "=1+1 is two.", {"fr-FR": "=1+1 font deux."}),
+]
+
+
+@pytest.fixture
+def make_room_session(make_session, alice, alpha):
+    """A room session of ``alpha``'s room "Town hall" (``room=None``: the room was deleted);
+    ``lines`` are (seconds after start, duration ms, text, {language: translation})."""
+
+    def make(lines=ROOM_LINES, languages=("es-ES", "fr-FR"), room="Town hall", **extra):
+        if room is not None:
+            room = Room.objects.create(
+                account=alpha, owner=alice, name=room, source_language="en-US"
+            )
+        session = make_session(
+            alice,
+            alpha,
+            title="Town hall",
+            target_language="",
+            room=room,
+            languages=list(languages),
+            lines=[(seconds, ms, text, "") for seconds, ms, text, _ in lines],
+            **extra,
+        )
+        for utterance, (*_, translations) in zip(session.utterances.all(), lines, strict=True):
+            for language, text in translations.items():
+                UtteranceTranslation.objects.create(
+                    utterance=utterance, language=language, text=text
+                )
+        return session
+
+    return make
+
+
+@pytest.fixture
+def room_session(make_room_session):
+    return make_room_session()

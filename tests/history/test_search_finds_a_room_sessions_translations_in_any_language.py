@@ -1,0 +1,87 @@
+"""Search looks in a room session's translations into every language, on SQLite and on
+PostgreSQL (full-text, through its own GIN index; those cases run in the PostgreSQL pass of
+`make test`)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from interpreter.models import TranslationSession, UtteranceTranslation
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def database(request, db):
+    """The database the case is for; the other one's case is skipped by its mark."""
+    if connection.vendor != request.param:
+        pytest.skip(f"this case is for {request.param}; the suite runs on {connection.vendor}")
+    return request.param
+
+
+@pytest.fixture
+def sessions(database, room_session, make_session, alice, alpha):
+    make_session(alice, alpha, title="Standup", lines=[(0, 1000, "Ship it.", "Envíalo.")])
+    return room_session
+
+
+def titles(queryset) -> list[str]:
+    return sorted(queryset.values_list("title", flat=True))
+
+
+def test_a_word_said_only_in_one_listeners_language_finds_the_session(alpha, sessions):
+    found = TranslationSession.objects.for_account(alpha)
+
+    assert titles(found.search("commençons")) == ["Town hall"]
+    assert titles(found.search("BUENOS")) == ["Town hall"]
+    assert titles(found.search("envíalo")) == ["Standup"]
+
+
+def test_every_word_must_be_in_one_translation(alpha, sessions):
+    found = TranslationSession.objects.for_account(alpha)
+
+    assert titles(found.search("empecemos commençons")) == []
+    assert titles(found.search("font deux")) == ["Town hall"]
+
+
+def test_a_quoted_phrase_is_found_in_a_translation(alpha, sessions):
+    found = TranslationSession.objects.for_account(alpha)
+
+    assert titles(found.search('"buenos días"')) == ["Town hall"]
+    assert titles(found.search('"días buenos"')) == []
+
+
+def test_the_history_page_shows_the_line_and_the_translation_that_matched(alice_client, sessions):
+    response = alice_client.get("/history/", {"q": "commençons"})
+
+    (session,) = response.context["page"]
+    assert (session.match_text, session.match_translation, session.match_language) == (
+        "Let's begin.",
+        "Commençons.",
+        "fr-FR",
+    )
+    html = response.content.decode()
+    assert '<span class="muted" lang="fr-FR">Commençons.</span>' in html
+
+
+@pytest.mark.postgres
+def test_postgresql_searches_translations_through_their_full_text_index(sessions):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'utterance_translation_fulltext'"
+        )
+        (definition,) = cursor.fetchone()
+        assert "gin" in definition.lower()
+        assert "to_tsvector" in definition
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        plan = UtteranceTranslation.objects.matching("commençons").explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+    assert "utterance_translation_fulltext" in plan

@@ -25,6 +25,10 @@ class Table:
     def header_texts(self) -> list[str]:
         return [cell.text for cell in self.head[0]]
 
+    def records(self) -> list[dict[str, str]]:
+        """Each body row's cell texts by their column's header text."""
+        return [dict(zip(self.header_texts(), row, strict=True)) for row in self.texts()]
+
     def texts(self) -> list[list[str]]:
         return [[cell.text for cell in row] for row in self.body]
 

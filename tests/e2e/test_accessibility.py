@@ -43,7 +43,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
-from interpreter.models import TranslationSession, Utterance
+from interpreter.models import TranslationSession, Utterance, UtteranceTranslation
 from rooms.models import Room
 
 user = get_user_model().objects.get(username={username!r})
@@ -95,14 +95,36 @@ Utterance.objects.create(
     session=board, utterance_id="u1", started_at=board.started_at + timedelta(seconds=2),
     duration_ms=2000, text="The budget is ready.", translation="El presupuesto está listo.",
 )
-print(session.pk, account.slug, glossary.pk, failed.pk, room.pk, room.link_token, board.pk)
+town_hall = TranslationSession.objects.create(
+    user=user, account=account, room=room, title=room.name, source_language="en-US",
+    target_language="", voice="female", backend="localvt", languages=["es-ES", "fr-FR"],
+    started_at=started - timedelta(hours=3),
+    ended_at=started - timedelta(hours=3) + timedelta(minutes=2), status="completed",
+)
+for n, (text, translations) in enumerate([
+    ("Welcome to the town hall.", {{"es-ES": "Bienvenidos al ayuntamiento."}}),
+    ("Questions come at the end.", {{
+        "es-ES": "Las preguntas, al final.", "fr-FR": "Les questions viennent à la fin.",
+    }}),
+]):
+    said = Utterance.objects.create(
+        session=town_hall, utterance_id=f"r{{n}}",
+        started_at=town_hall.started_at + timedelta(seconds=4 * n), duration_ms=2000, text=text,
+    )
+    for language, translation in translations.items():
+        UtteranceTranslation.objects.create(utterance=said, language=language, text=translation)
+print(
+    session.pk, account.slug, glossary.pk, failed.pk, room.pk, room.link_token, board.pk,
+    town_hall.pk,
+)
 """
 
 
 @pytest.fixture(scope="module")
 def saved(stack):
-    """A finished session with two utterances, a failed session, a glossary with terms and an
-    untitled session opened with that glossary in which the engine failed twice, for the
+    """A finished session with two utterances, a failed session, a glossary with terms, an
+    untitled session opened with that glossary in which the engine failed twice, and a room
+    session with a column per language (one cell empty: French opened later), for the
     stack's user."""
     env = {
         **os.environ,
@@ -127,8 +149,8 @@ def saved(stack):
         capture_output=True,
         text=True,
     )
-    session_id, account_slug, glossary_id, failed_id, room_id, token, board_id = (
-        result.stdout.split()[-7:]
+    session_id, account_slug, glossary_id, failed_id, room_id, token, board_id, town_hall_id = (
+        result.stdout.split()[-8:]
     )
     return {
         "session": session_id,
@@ -138,6 +160,7 @@ def saved(stack):
         "room": room_id,
         "token": token,
         "board": board_id,
+        "town_hall": town_hall_id,
     }
 
 
@@ -400,6 +423,7 @@ PAGES = [
     ("saved session", "/history/{session}/", True),
     ("saved failed session in which nothing was said", "/history/{failed}/", True),
     ("saved session with a glossary and faults", "/history/{board}/", True),
+    ("saved room session with a column per language", "/history/{town_hall}/", True),
     ("session delete confirm", "/history/{session}/delete/", True),
     ("bulk delete confirm", confirm_bulk_delete, True),
     ("glossary list", "/glossaries/", True),

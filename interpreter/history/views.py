@@ -7,15 +7,13 @@ Who sees what, in the current account only (``request.account``):
 - anyone else gets 404, never 403, so another account's session ids reveal nothing.
 A session still running is never deleted: its live consumer is still writing to it.
 
-A room session (see ``languages``) shows its languages side by side, and its subtitles and
-text are exported one language at a time (``?text=target&language=<code>``, or
-``bilingual`` for the source and that language); CSV and JSON carry every language.
+A room session (see ``languages``) shows its languages side by side; its downloads are per
+language (see ``downloads``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,20 +31,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from interpreter import exports
 from interpreter.models import TranslationSession, Utterance, UtteranceTranslation
 
+from . import downloads
 from .describe import duration_label, gap_summary, glossary_used, session_faults
 from .forms import BulkDeleteForm, HistoryFilterForm, TitleForm
 from .languages import is_room_session, languages_of_sessions, session_languages, translations_of
 
 PAGE_SIZE = 25
 LIVE_POLL_MS = 2000
-
-EXPORT_FORMATS = {
-    "txt": "text/plain; charset=utf-8",
-    "srt": "application/x-subrip; charset=utf-8",
-    "vtt": "text/vtt; charset=utf-8",
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _account(request):
@@ -181,7 +172,7 @@ def session_detail(request, session_id: int):
     utterances = list(session.utterances.all())
     room = is_room_session(session)
     languages = session_languages(session) if room else []
-    translations, translated_at = translations_of(session.utterances.all()) if room else ({}, None)
+    translations, translated_at = translations_of(session.utterances.all()) if room else ({}, {})
     origin = exports.origin_of(session.started_at, utterances[0].started_at if utterances else None)
     rows = []
     for utterance in utterances:
@@ -198,7 +189,7 @@ def session_detail(request, session_id: int):
     said = any(u.text.strip() or u.translation.strip() for u in utterances)
     live = None
     if session.status == TranslationSession.Status.RUNNING:
-        cursor = _newest(*(u.updated_at for u in utterances), translated_at)
+        cursor = _newest(utterances, translated_at)
         live = {
             "url": reverse("history_utterances", args=[session.pk]),
             "cursor": cursor.astimezone(UTC).isoformat(timespec="microseconds") if cursor else "",
@@ -220,32 +211,22 @@ def session_detail(request, session_id: int):
             "glossary": glossary_used(session.glossary_snapshot),
             "silent": not said and session.status != TranslationSession.Status.RUNNING,
             "live": live,
-            "formats": EXPORT_FORMATS,
+            "formats": downloads.FORMATS,
             "room": room,
             "languages": languages,
-            "text_choices": _text_choices(session, languages if room else None),
+            "text_choices": downloads.text_choices(session, languages if room else None),
         },
     )
 
 
-def _text_choices(session: TranslationSession, languages: list[str] | None) -> list[tuple]:
-    """The subtitle and text downloads offered, as (label, query string): source, target and
-    both for a plain session; the source, each language, and the source with each language
-    for a room session."""
-    if languages is None:
-        return [(choice, f"text={choice}") for choice in exports.TEXT_CHOICES]
-    return [
-        ("Source", "text=source"),
-        *((code, urlencode({"text": "target", "language": code})) for code in languages),
-        *(
-            (f"Source + {code}", urlencode({"text": "bilingual", "language": code}))
-            for code in languages
-        ),
-    ]
-
-
-def _newest(*moments: datetime | None) -> datetime | None:
-    return max((moment for moment in moments if moment is not None), default=None)
+def _newest(
+    utterances: list[Utterance], translated_at: dict[int, datetime], since: datetime | None = None
+) -> datetime | None:
+    """When the newest of ``utterances`` or of their translations was saved (``since`` when
+    there is nothing newer): the cursor of the next poll. Only what is shown counts, so a
+    line saved meanwhile but not read yet is not skipped."""
+    moments = [u.updated_at for u in utterances] + list(translated_at.values())
+    return max(moments, default=since)
 
 
 @login_required
@@ -277,8 +258,10 @@ def session_utterances(request, session_id: int):
         utterances = utterances.filter(changed)
     rows = list(utterances)
     origin = _origin(session)
-    translations, translated_at = translations_of(utterances) if room else ({}, None)
-    newest = _newest(*(u.updated_at for u in rows), translated_at, cursor)
+    translations, translated_at = translations_of(utterances) if room else ({}, {})
+    shown = {u.pk for u in rows}
+    translated_at = {pk: at for pk, at in translated_at.items() if pk in shown}
+    newest = _newest(rows, translated_at, since=cursor)
     answer = {
         "status": session.status,
         "cursor": newest.astimezone(UTC).isoformat(timespec="microseconds") if newest else "",
@@ -329,114 +312,22 @@ def session_delete(request, session_id: int):
     return render(request, "history/delete_confirm.html", {"session": session})
 
 
-def export_filename(session: TranslationSession, extension: str, language: str = "") -> str:
-    """The download's file name: the title and local start time (``exports.file_name``).
-
-    The title is the user's, or the first words said; a session in which nothing was said
-    is named ``session``, since its date-and-languages default would repeat the time.
-    """
-    title = session.title or session.opening_words
-    return exports.file_name(title, timezone.localtime(session.started_at), extension, language)
-
-
 @login_required
 @require_GET
 def session_export(request, session_id: int, fmt: str):
     """Download ``fmt`` (txt, srt, vtt, json, csv); ``?text=source|target|bilingual``, and
-    for a room session's ``target`` or ``bilingual`` subtitles and text,
-    ``&language=<one of its languages>``. CSV and JSON carry every language."""
-    if fmt not in EXPORT_FORMATS:
+    for a room session's target or bilingual subtitles and text, ``&language=<code>``
+    (see ``downloads``)."""
+    if fmt not in downloads.FORMATS:
         raise Http404("Unknown export format.")
     session = _session_or_404(request, session_id)
-    text = request.GET.get("text", "bilingual")
-    if text not in exports.TEXT_CHOICES:
-        return HttpResponseBadRequest("text must be source, target or bilingual")
-    room = is_room_session(session)
-    utterances = session.utterances.all()
-    languages = session_languages(session) if room else []
-    translations = translations_of(utterances)[0] if room else None
-    cues = exports.cues_from(utterances, session.started_at, translations)
-    # Subtitles and text in a translation: a room session's chosen language, else the
-    # session's one target language.
-    per_language = fmt in ("txt", "srt", "vtt") and text != "source"
-    language = request.GET.get("language", "")
-    if not room:
-        if per_language and language not in ("", session.target_language):
-            return HttpResponseBadRequest(
-                f"This session was translated into {session.target_language} only."
-            )
-        language = session.target_language
-    elif per_language:
-        if language not in languages:
-            return HttpResponseBadRequest(_language_needed(languages))
-        cues = [cue.in_language(language) for cue in cues]
-    if fmt == "json":
-        body = exports.to_json(cues, _session_summary(session, languages, room), languages)
-    elif fmt == "csv":
-        # A byte-order mark lets spreadsheet programs read the UTF-8 correctly.
-        body = "\ufeff" + exports.to_csv(cues, languages)
-    elif fmt == "srt":
-        body = exports.to_srt(cues, text)
-    elif fmt == "vtt":
-        body = exports.to_vtt(cues, text)
-    else:
-        body = exports.to_txt(
-            cues, text, heading=_heading(session, language if per_language else None, languages)
-        )
-    suffix = ""
-    if fmt in ("txt", "srt", "vtt"):
-        suffix = {
-            "source": session.source_language,
-            "target": language,
-            # A room's bilingual files name both languages, so each language's stays apart.
-            "bilingual": f"{session.source_language}+{language}" if room else "",
-        }[text]
-    filename = export_filename(session, fmt, suffix)
+    text, language = request.GET.get("text", "bilingual"), request.GET.get("language", "")
+    try:
+        body, filename = downloads.build(session, fmt, text, language)
+    except downloads.Refused as refusal:
+        return HttpResponseBadRequest(str(refusal))
     return HttpResponse(
         body,
-        content_type=EXPORT_FORMATS[fmt],
+        content_type=downloads.FORMATS[fmt],
         headers={"Content-Disposition": content_disposition_header(True, filename)},
-    )
-
-
-def _language_needed(languages: list[str]) -> str:
-    """Why a room session's translation can't be downloaded as asked."""
-    if not languages:
-        return "Nobody listened to this room session in another language: only its source."
-    return f"language must be one of this room session's languages: {', '.join(languages)}"
-
-
-def _session_summary(session: TranslationSession, languages: list[str], room: bool) -> dict:
-    summary = {
-        "id": session.pk,
-        "title": session.display_title,
-        "source_language": session.source_language,
-        "target_language": session.target_language,
-        "started_at": session.started_at.isoformat(),
-        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
-        "status": session.status,
-        "error": session.error,
-        # Milliseconds after started_at at which the engine or service failed and the
-        # session went on.
-        "faults": session.faults,
-        "glossary": session.glossary_snapshot or None,
-    }
-    if room:
-        # target_language is the language the speaker heard, if any; every utterance has
-        # its "translations" into each of ``languages``.
-        summary["room"] = session.room.name if session.room else None
-        summary["languages"] = languages
-    return summary
-
-
-def _heading(session: TranslationSession, language: str | None, languages: list[str]) -> str:
-    """The text download's first lines: title, start and languages (a room session's
-    chosen one, or all of them)."""
-    started = timezone.localtime(session.started_at)
-    if language is not None or not is_room_session(session):
-        targets = language or session.target_language
-    else:
-        targets = ", ".join(languages)
-    return (
-        f"{session.display_title}\n{started:%Y-%m-%d %H:%M} · {session.source_language} → {targets}"
     )

@@ -69,7 +69,7 @@ def test_the_history_page_shows_the_line_and_the_translation_that_matched(alice_
 
 
 @pytest.mark.postgres
-def test_postgresql_searches_translations_through_their_full_text_index(sessions):
+def test_postgresql_searches_translations_through_their_full_text_index(alpha, sessions):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'utterance_translation_fulltext'"
@@ -80,8 +80,12 @@ def test_postgresql_searches_translations_through_their_full_text_index(sessions
         cursor.execute("SET enable_seqscan = off")
     try:
         plan = UtteranceTranslation.objects.matching("commençons").explain()
+        # A session search looks in utterances and translations, each through its index.
+        search = TranslationSession.objects.for_account(alpha).search("commençons").explain()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET enable_seqscan")
 
     assert "utterance_translation_fulltext" in plan
+    assert "utterance_translation_fulltext" in search
+    assert "utterance_fulltext" in search

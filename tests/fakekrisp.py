@@ -277,9 +277,9 @@ def echo(frames_per_utterance: int = 25, interim_every: int = 10, phase: int = 0
 
 
 def labelled_frames(first: int, count: int) -> list[bytes]:
-    """20 ms frames whose samples all carry the frame's number: a peer can then say exactly
-    which audio an utterance was made of."""
-    return [struct.pack("<H", n) * 320 for n in range(first, first + count)]
+    """20 ms frames whose first sample is the frame's number (the rest a steady tone, so no
+    frame is silence): a peer can then say exactly which audio an utterance was made of."""
+    return [struct.pack("<H", n) + b"\x00\x10" * 319 for n in range(first, first + count)]
 
 
 def timeline_echo(frames_per_utterance: int = 5, final_delay: float = 0.0) -> Behaviour:
@@ -296,6 +296,9 @@ def timeline_echo(frames_per_utterance: int = 5, final_delay: float = 0.0) -> Be
         count, utterance = 0, 1
         async for message in conn.frames_in():
             if not isinstance(message, bytes):
+                continue
+            if not any(message):  # a pause (the app's end of speech): time, but nothing said
+                position += len(message)
                 continue
             await conn.ws.send(message)
             label = struct.unpack_from("<H", message)[0]

@@ -20,8 +20,10 @@ import contextlib
 import enum
 import json
 import logging
+from collections import deque
 from datetime import timedelta
 
+import numpy as np
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -52,6 +54,9 @@ from .room_speaking import RoomSpeaking
 
 logger = logging.getLogger(__name__)
 
+# Quieter than this (RMS of 16-bit samples, about -50 dBFS) is a pause, not speech.
+QUIET_RMS = 100.0
+
 Status = TranslationSession.Status
 
 
@@ -75,6 +80,8 @@ class LiveSession:
     # Handing over to a connection that resumes the session: the tail, bounded tighter.
     HANDOVER_TAIL_QUIET_SECONDS = 1.0
     HANDOVER_TAIL_MAX_SECONDS = 4.0
+    # Silence sent after the last audio as a session ends (see _end_of_speech).
+    END_OF_SPEECH_MS = 800
     # Catching up longer than this after a resume, the caught-up speech is skipped (its
     # captions are shown): the meeting has moved on, and the page hears the live speaker.
     CATCH_UP_SPEECH_MS = 5000
@@ -115,6 +122,9 @@ class LiveSession:
         self._tail_max = self.TAIL_MAX_SECONDS
         self._handover: handover.HandoverListener | None = None
         self._room: RoomSpeaking | None = None
+        # The last frames sent, to tell at the end whether the speaker's last word was
+        # followed by a pause (see _end_of_speech).
+        self._recent: deque[bytes] = deque(maxlen=self.END_OF_SPEECH_MS // 20)
         # Read once: a settings lookup per frame was a measurable share of the frame's cost.
         self._max_frame_bytes: int = settings.LIVE_MAX_FRAME_BYTES
 
@@ -237,6 +247,7 @@ class LiveSession:
         if not self._pacer.take(len(pcm)):
             raise Refusal("too_fast", protocol.TOO_FAST)
         self.audio_in += len(pcm) / BYTES_PER_SECOND
+        self._recent.append(pcm)
         with contextlib.suppress(KrispError):  # the stream ended; the event task says why
             self._stream.send_audio(pcm)
 
@@ -430,6 +441,7 @@ class LiveSession:
             else:
                 self._request_end(None)
                 await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
+            self._end_of_speech()
             await self._collect_tail(events)
         finally:
             checkpoints.untrack(self.session.pk)  # before _finish writes the final counters
@@ -474,10 +486,31 @@ class LiveSession:
                 self._request_end(None)
                 await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
             # The finals of audio already sent: until the streams are quiet, within a bound.
+            self._end_of_speech()
             await hub.quiet(self._tail_quiet, self._tail_max)
         finally:
             checkpoints.untrack(self.session.pk)
             await hub.close()
+
+    def _end_of_speech(self) -> None:
+        """Tell the service the speech is over the only way the protocol allows: a pause.
+
+        A service finishes an utterance when it hears the pause after it; a page that stops
+        (or leaves) right after its last word never sends that pause, and the last sentence
+        would never be final. Unless the last ``END_OF_SPEECH_MS`` the page sent were already
+        quiet (below ``QUIET_RMS``: a pause the service has heard), the stream gets that much
+        silence, more than the pause that ends an utterance (localvt's 350 ms), before the
+        tail is collected. Not counted as the user's audio.
+        """
+        recent = b"".join(self._recent)
+        if recent:
+            samples = np.frombuffer(recent, dtype="<i2").astype(np.float64)
+            if float(np.sqrt(np.mean(samples * samples))) < QUIET_RMS:
+                return
+        silence = bytes(BYTES_PER_SECOND // 50)  # 20 ms
+        with contextlib.suppress(KrispError):  # the stream ended; the tail just ends
+            for _ in range(self.END_OF_SPEECH_MS // 20):
+                self._stream.send_audio(silence)
 
     async def _speech_to_speaker(self, pcm: bytes) -> None:
         self.audio_out += len(pcm) / BYTES_PER_SECOND

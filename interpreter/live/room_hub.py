@@ -46,6 +46,7 @@ from krisp import (
 )
 from rooms import events
 
+from .channel_listening import is_stop, stop_listening
 from .limits import BYTES_PER_SECOND
 from .room_transcript import RoomTranscript
 
@@ -151,6 +152,7 @@ class RoomHub:
         self._backlog: dict[str, deque] = {}  # key -> (monotonic time, final event)
         self._refused: dict[str, tuple[float, str]] = {}  # key -> (retry after, reason)
         self._tasks: list[asyncio.Task] = []
+        self._control_task: asyncio.Task | None = None
         self._joins: set[asyncio.Task] = set()  # answering listeners who just joined
         self._closed = False
 
@@ -163,10 +165,8 @@ class RoomHub:
         await self._open(first)
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(events.control_group(self.room_id), self.channel)
-        self._tasks = [
-            asyncio.create_task(self._control(), name="room-control"),
-            asyncio.create_task(self._housekeeping(), name="room-housekeeping"),
-        ]
+        self._control_task = asyncio.create_task(self._control(), name="room-control")
+        self._tasks = [asyncio.create_task(self._housekeeping(), name="room-housekeeping")]
         await self._to_listeners({"type": events.SPEAKER, "speaking": True, "name": self.speaker})
         await self._to_listeners({"type": events.CENSUS})
 
@@ -182,6 +182,7 @@ class RoomHub:
         if self._closed:
             return
         self._closed = True
+        await stop_listening(self.layer, self.channel, self._control_task)
         pending = [*self._tasks, *self._joins, *self.opening.values()]
         for task in pending:
             task.cancel()
@@ -424,6 +425,8 @@ class RoomHub:
     async def _control(self) -> None:
         while True:
             message = await self.layer.receive(self.channel)
+            if is_stop(message):
+                return
             kind = message.get("type")
             if kind == events.JOIN:
                 # On a task of its own: opening a language's stream takes a moment, and

@@ -6,11 +6,12 @@ last minutes' captions when it joins late, and whether the speaker is live. The 
 may send is how much speech it has received (flow control, below); anything else is
 refused, and a guest can do nothing else with the socket. Switching language is a new socket.
 
-Refused before ``accept()``: a link that doesn't open (unknown, rotated, expired), a
-members-only room for someone who isn't a member, a guest over the per-address join rate,
-a language the room doesn't offer. A rotated, expired or re-scoped link, or a deleted
-room, closes the sockets it no longer admits within a second (``room.link_changed``, and a
-timer for the expiry).
+Refused with an ``error`` and a close code: a link that doesn't open (unknown, rotated,
+expired), a members-only room for someone who isn't a member, a guest over the per-address
+join rate, a language the room doesn't offer. The socket is accepted first, because a close
+before ``accept()`` reaches a browser as an HTTP 403 (close code 1006) and the page could
+not say why. A rotated, expired or re-scoped link, or a deleted room, closes the sockets it
+no longer admits within a second (``room.link_changed``, and a timer for the expiry).
 
 A slow listener never slows anyone: captions are small and go at once, but speech waits in
 this socket's own queue, sent only while the page has acknowledged all but
@@ -52,6 +53,11 @@ JOIN_WINDOW_SECONDS = 60
 LINK_CLOSED = 4403
 REFUSED = 4409
 TOO_MANY = 4429
+LINK_CLOSED_MESSAGE = "This room's link no longer opens it. Ask the organiser for a new one."
+TOO_MANY_MESSAGE = (
+    "Too many people joined from your network just now. Wait a minute and reload the page."
+)
+LANGUAGE_NOT_OFFERED = "This room doesn't offer that language. Choose another one."
 
 
 class ListenerConsumer(AsyncWebsocketConsumer):
@@ -69,16 +75,16 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         room = await _open_room(token)
         if room is None or not await database_sync_to_async(room.admits)(user):
             logger.info("Listener refused: the link does not open a room for this visitor")
-            await self.close(LINK_CLOSED)
+            await self._refuse("link_closed", LINK_CLOSED_MESSAGE, LINK_CLOSED)
             return
         if not user.is_authenticated and not await _guest_may_join(self.scope):
             logger.info("Listener refused: too many guest joins from one address")
-            await self.close(TOO_MANY)
+            await self._refuse("rate_limited", TOO_MANY_MESSAGE, TOO_MANY)
             return
         allowed = await _allowed_targets(room)
         if self.language != events.ORIGINAL and self.language not in allowed:
             logger.info("Listener refused: room %s offers no %r", room.pk, self.language)
-            await self.close(REFUSED)
+            await self._refuse("refused", LANGUAGE_NOT_OFFERED, REFUSED)
             return
         self.room = room
         self.token = token
@@ -236,15 +242,15 @@ class ListenerConsumer(AsyncWebsocketConsumer):
 
     async def _leave_link_closed(self) -> None:
         await self._send_json(
-            {
-                "type": "error",
-                "code": "link_closed",
-                "message": (
-                    "This room's link no longer opens it. Ask the organiser for a new one."
-                ),
-            }
+            {"type": "error", "code": "link_closed", "message": LINK_CLOSED_MESSAGE}
         )
         await self.close(LINK_CLOSED)
+
+    async def _refuse(self, code: str, message: str, close_code: int) -> None:
+        """Turn the page away saying why: accepted, told, closed."""
+        await self.accept()
+        await self._send_json({"type": "error", "code": code, "message": message})
+        await self.close(close_code)
 
     async def _send_json(self, message: dict) -> None:
         await self.send(text_data=json.dumps(message))

@@ -1,7 +1,8 @@
 """Channel-layer group names of a room, and the notices sent to them.
 
-The live part joins sockets to these groups: the speaker's and listeners' to
-:func:`room_group`, every listener's to :func:`listeners_group`. A notice is sent only
+The live part joins sockets to these groups: every listener's to :func:`listeners_group` and
+to its language's :func:`language_group`, the speaker's hub to :func:`control_group`. A
+notice is sent only
 after the change it announces is committed, so a listener told to re-check its link
 already sees the new state.
 """
@@ -27,11 +28,6 @@ PING = "room.speaker_ping"  # a would-be speaker to the hub: is anyone speaking?
 ALIVE = "room.speaker_alive"  # the hub's answer: who
 TAKE_OVER = "room.speaker_take_over"  # the room's owner or an admin takes the floor
 ORIGINAL = "original"  # the "language" of listeners who want the spoken language only
-
-
-def room_group(room_id: int) -> str:
-    """Everyone connected to the room: its speaker and its listeners."""
-    return f"room.{room_id}"
 
 
 def listeners_group(room_id: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +37,28 @@ async def stop_listening(layer, channel: str, task: asyncio.Task | None) -> None
     if not done:
         logger.warning("A channel listener (%s) did not stop when asked; cancelled", task)
         task.cancel()
+
+
+async def receive_within(
+    layer, channel: str, seconds: float, wanted: Callable[[dict], bool]
+) -> dict | None:
+    """The first message on ``channel`` that ``wanted`` accepts, if one comes within
+    ``seconds``; else None. At the deadline the receive is woken, not cancelled."""
+
+    async def listen() -> dict | None:
+        while True:
+            message = await layer.receive(channel)
+            if is_stop(message):
+                return None
+            if wanted(message):
+                return message
+
+    task = asyncio.create_task(listen(), name="channel-receive")
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+        if not done:
+            await stop_listening(layer, channel, task)
+    finally:
+        if not task.done():  # the caller was cancelled meanwhile: nobody waits for it now
+            task.cancel()
+    return task.result() if task.done() and not task.cancelled() else None

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 
 from channels.layers import get_channel_layer
 
-from .channel_listening import is_stop, stop_listening
+from .channel_listening import is_stop, receive_within, stop_listening
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +90,6 @@ async def take_over(session_id: int) -> dict | None:
     layer = get_channel_layer()
     channel = await layer.new_channel()
     await layer.group_send(group_name(session_id), {"type": "live.takeover", "reply_to": channel})
-    try:
-        async with asyncio.timeout(RELEASE_TIMEOUT):
-            while True:
-                message = await layer.receive(channel)
-                if message.get("type") == "live.released":
-                    return message
-    except TimeoutError:
-        return None
+    return await receive_within(
+        layer, channel, RELEASE_TIMEOUT, lambda message: message.get("type") == "live.released"
+    )

@@ -13,7 +13,7 @@ import pytest
 from channels.layers import InMemoryChannelLayer
 
 from interpreter.live import channel_listening
-from interpreter.live.channel_listening import is_stop, stop_listening
+from interpreter.live.channel_listening import is_stop, receive_within, stop_listening
 
 pytestmark = pytest.mark.asyncio
 
@@ -57,3 +57,27 @@ async def test_a_listener_that_ignores_it_is_cancelled_after_the_timeout(monkeyp
 async def test_nothing_to_stop_is_fine():
     layer = InMemoryChannelLayer()
     await stop_listening(layer, await layer.new_channel(), None)
+
+
+async def test_a_wait_with_a_deadline_gets_the_message_it_wants():
+    layer = InMemoryChannelLayer()
+    channel = await layer.new_channel()
+    await layer.send(channel, {"type": "other"})
+    await layer.send(channel, {"type": "wanted", "n": 1})
+
+    got = await receive_within(layer, channel, 1.0, lambda m: m["type"] == "wanted")
+
+    assert got == {"type": "wanted", "n": 1}
+
+
+async def test_a_wait_past_its_deadline_is_none_and_leaves_no_receive_behind():
+    layer = InMemoryChannelLayer()
+    channel = await layer.new_channel()
+    before = {t for t in asyncio.all_tasks() if t.get_name() == "channel-receive"}
+
+    got = await receive_within(layer, channel, 0.05, lambda m: True)
+
+    await asyncio.sleep(0)
+    assert got is None
+    left = {t for t in asyncio.all_tasks() if t.get_name() == "channel-receive"} - before
+    assert not left

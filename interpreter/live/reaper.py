@@ -5,7 +5,8 @@ runs even when the browser or the service goes away. It cannot run when the proc
 itself dies (a deploy, a crash, an OOM kill): the row then stays ``running`` forever, the
 history page shows it as live, and it is never finished. The reaper closes such rows as
 ``failed`` with a sentence the user can read, and leaves their utterances untouched
-(finals were saved as they arrived, so they are all there).
+(finals were saved as they arrived, so they are all there). A reaped room session also
+frees its room's floor, so the room no longer shows its speaker as speaking.
 
 A row counts as abandoned when its last sign of life is older than a threshold. The
 model has no heartbeat column, so the last sign of life is the latest of the session's
@@ -27,6 +28,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from interpreter.models import TranslationSession
+from rooms.models import Room
 
 RESTARTED = "The server restarted during this session"
 
@@ -70,9 +72,10 @@ def reap_stale_sessions(
     moment wins and nothing it wrote is overwritten. Utterances are never touched.
     """
     reaped: list[int] = []
-    for pk, last_activity in stale_sessions(idle, now=now, user=user).values_list(
-        "pk", "last_activity"
-    ):
+    stale = stale_sessions(idle, now=now, user=user).values_list(
+        "pk", "last_activity", "room_id", "user_id", "started_at"
+    )
+    for pk, last_activity, room_id, user_id, started_at in stale:
         if dry_run:
             reaped.append(pk)
             continue
@@ -86,7 +89,17 @@ def reap_stale_sessions(
         )
         if updated:
             reaped.append(pk)
+            if room_id is not None:
+                _free_floor(room_id, user_id, started_at)
     return reaped
+
+
+def _free_floor(room_id: int, user_id: int, started_at: datetime) -> None:
+    """A reaped room session's speaker no longer speaks: free the room's floor, unless a
+    later claim holds it (a floor is claimed just before its session's row is created)."""
+    Room.objects.filter(pk=room_id, speaker_id=user_id, speaking_since__lte=started_at).update(
+        speaker=None, speaking_since=None
+    )
 
 
 async def areap_stale_sessions(

@@ -271,7 +271,14 @@ class RoomHub:
         if key in self.streams:
             self.streams[key].close_at = None
             return None
-        if key != events.ORIGINAL and len(self.languages()) >= self.limits.max_languages:
+        # Streams still opening count too: listeners who join at once (all of them, as a
+        # hub starts) must not each open one more language than the room allows.
+        in_use = {*self.languages(), *self.opening} - {events.ORIGINAL}
+        if (
+            key != events.ORIGINAL
+            and key not in in_use
+            and len(in_use) >= self.limits.max_languages
+        ):
             return (
                 f"This room already has listeners in {self.limits.max_languages} languages, "
                 "as many as it allows. Choose one of those, or the original."
@@ -456,6 +463,9 @@ class RoomHub:
                 return
         reason = self._refusal(listener, language)
         if reason is None:
+            # The seat is taken before the stream is awaited, so listeners joining at once
+            # can't all pass the room's limit.
+            self.listeners[listener] = _Listener(language, time.monotonic())
             reason = await self._ensure(language)
         if reason is not None:
             self.listeners.pop(listener, None)
@@ -463,7 +473,6 @@ class RoomHub:
                 await self.layer.send(listener, {"type": events.REFUSED, "message": reason})
             await self._counts_changed()
             return
-        self.listeners[listener] = _Listener(language, time.monotonic())
         if message.get("first"):
             backlog = [event for _, event in self._backlog.get(language, ())]
             with contextlib.suppress(Exception):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
@@ -25,10 +26,13 @@ from voice.client import voice_client
 from voice.languages import language_choices
 
 from . import finals, protocol, store
+from .channel_listening import receive_within
 from .protocol import Refusal, StartRequest
 from .room_hub import RoomHub, RoomLimits, RoomSink
 
 if TYPE_CHECKING:
+    from accounts.models import Account
+
     from .session import LiveSession
 
 # How long a speaker's hub has to answer "are you there?", and to let go when taken over.
@@ -46,11 +50,13 @@ class RoomSpeaking:
         self.hear = hear
         self.languages: list[str] = []
         self.glossaries: dict[str, dict] = {}
+        self.claimed_at: datetime | None = None  # the floor's claim, while this holds it
 
     @classmethod
     async def start(cls, live: LiveSession, request: StartRequest) -> RoomSpeaking:
         """Check ``request`` against the room, take the floor, and create the session's
-        row; a Refusal says what stands in the way."""
+        row; a Refusal says what stands in the way. A start that fails after taking the
+        floor gives it up."""
         room = await store.room_for_speaker(live.account, request.room_id)
         if room is None:
             raise Refusal("bad_request", protocol.ROOM_UNAVAILABLE)
@@ -61,34 +67,48 @@ class RoomSpeaking:
         ):
             raise Refusal("bad_request", protocol.ROOM_LANGUAGES)
         limit = settings.ROOM_MAX_LIVE_PER_ACCOUNT
-        if await store.rooms_live(live.account, room.pk) >= limit:
+        if await rooms_live(live.account, room.pk) >= limit:
             raise Refusal("busy", protocol.rooms_live(limit))
         speaking = cls(live, room, allowed, request.target_language)
         await speaking._take_floor(request.take_over)
-        speaking.glossaries = await store.room_glossaries(room, allowed)
-        live.session = await store.create_room_session(live.user, live.account, room, request)
+        try:
+            speaking.glossaries = await store.room_glossaries(room, allowed)
+            live.session = await store.create_room_session(live.user, live.account, room, request)
+        except BaseException:
+            await asyncio.shield(speaking._give_up_floor())
+            raise
         return speaking
 
     async def _take_floor(self, take_over: bool) -> None:
-        held = await store.claim_room(self.room, self.live.user)
-        if held is None:
+        """Take the floor, or raise a Refusal naming who has it. A holder whose hub doesn't
+        answer (its worker died) loses it unasked; a live one to the room's owner or an
+        account admin who asks to take over, and to its own user (their page reconnecting
+        while the old connection lingers, or another tab of theirs)."""
+        user = self.live.user
+        self.claimed_at = await store.claim_room(self.room, user)
+        if self.claimed_at is not None:
             return
-        name, since = held
-        if await speaker_answers(self.room.pk):
-            may = await database_sync_to_async(self.room.can_manage)(self.live.user)
-            if not (take_over and may):
-                raise Refusal("room_taken", protocol.room_taken(name, since, may))
+        holder = await store.floor_holder(self.room)
+        if holder is not None and await speaker_answers(self.room.pk):
+            may = await database_sync_to_async(self.room.can_manage)(user)
+            if not (holder.user_id == user.pk or (take_over and may)):
+                raise Refusal("room_taken", protocol.room_taken(holder.name, holder.since, may))
             await get_channel_layer().group_send(
                 events.control_group(self.room.pk),
-                {"type": events.TAKE_OVER, "name": self.live.user.get_username()},
+                {"type": events.TAKE_OVER, "name": user.get_username()},
             )
             loop = asyncio.get_running_loop()
             deadline = loop.time() + RELEASE_SECONDS
             while loop.time() < deadline:
                 await asyncio.sleep(0.25)
-                if await store.claim_room(self.room, self.live.user) is None:
+                self.claimed_at = await store.claim_room(self.room, user)
+                if self.claimed_at is not None:
                     return
-        await store.claim_room(self.room, self.live.user, force=True)
+        self.claimed_at = await store.claim_room(self.room, user, force=True)
+
+    async def _give_up_floor(self) -> None:
+        if self.claimed_at is not None:
+            await store.release_room(self.room.pk, self.live.user.pk, self.claimed_at)
 
     def hub(self) -> RoomHub:
         live = self.live
@@ -130,7 +150,21 @@ class RoomSpeaking:
         """Save which languages were open, and give up the floor."""
         with contextlib.suppress(Exception):
             await store.save_room_languages(self.live.session, self.languages)
-        await store.release_room(self.room, self.live.user)
+        await self._give_up_floor()
+
+
+async def rooms_live(account: Account, excluding: int) -> int:
+    """How many other rooms of ``account`` have a speaker now. A room whose hub doesn't
+    answer (its worker died) is not counted, and its floor is freed; asked only when the
+    account is at its limit, so a start usually pays no ping."""
+    live = await store.rooms_with_speaker(account, excluding)
+    if len(live) < settings.ROOM_MAX_LIVE_PER_ACCOUNT:
+        return len(live)
+    answers = await asyncio.gather(*(speaker_answers(room_id) for room_id, _, _ in live))
+    for (room_id, user_id, claimed_at), alive in zip(live, answers, strict=True):
+        if not alive:
+            await store.release_room(room_id, user_id, claimed_at)
+    return sum(answers)
 
 
 async def speaker_answers(room_id: int) -> bool:
@@ -140,10 +174,7 @@ async def speaker_answers(room_id: int) -> bool:
     await layer.group_send(
         events.control_group(room_id), {"type": events.PING, "reply_to": channel}
     )
-    try:
-        async with asyncio.timeout(PING_SECONDS):
-            while (await layer.receive(channel)).get("type") != events.ALIVE:
-                pass
-    except TimeoutError:
-        return False
-    return True
+    alive = await receive_within(
+        layer, channel, PING_SECONDS, lambda message: message.get("type") == events.ALIVE
+    )
+    return alive is not None

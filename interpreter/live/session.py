@@ -453,22 +453,22 @@ class LiveSession:
     async def _relay_room(self, hub: RoomHub) -> None:
         """Speak into a room until the session should end; raises what ended it, if it
         failed. The hub's streams are the room's; the page gets the spoken text (and the
-        language the speaker hears, if any) and how many listen in each language."""
-        await hub.start()
-        loop = asyncio.get_running_loop()
-        self._stream = hub
-        self._pacer = AudioPacer()
-        self._ending = loop.create_future()
-        self.state = State.LIVE
-        room = self._room.room
-        await self._send(
-            {
-                **self._ready_message(),
-                "room": {"id": room.pk, "name": room.name, "languages": self._room.allowed},
-            }
-        )
-        checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
+        language the speaker hears, if any) and how many listen in each language. The hub
+        is closed however this ends, its start included (a stream it opened is paid for)."""
         try:
+            await hub.start()
+            self._stream = hub
+            self._pacer = AudioPacer()
+            self._ending = asyncio.get_running_loop().create_future()
+            self.state = State.LIVE
+            room = self._room.room
+            await self._send(
+                {
+                    **self._ready_message(),
+                    "room": {"id": room.pk, "name": room.name, "languages": self._room.allowed},
+                }
+            )
+            checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
             limit = settings.LIVE_MAX_SESSION_SECONDS
             done, _ = await asyncio.wait(
                 {hub.failed, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED

@@ -6,6 +6,7 @@ batches them so that captions never wait for the database.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
@@ -13,7 +14,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -227,34 +228,55 @@ def room_for_speaker(account: Account, room_id: int) -> Room | None:
     return Room.objects.for_account(account).select_related("account").filter(pk=room_id).first()
 
 
+@dataclass(frozen=True)
+class FloorHolder:
+    """Who has a room's floor, and since when (``HH:MM``, as the refusal names it)."""
+
+    user_id: int
+    name: str
+    since: str
+
+
 @database_sync_to_async
-def claim_room(
-    room: Room, user: AbstractBaseUser, *, force: bool = False
-) -> tuple[str, str] | None:
-    """Take the floor of ``room`` for ``user``: None when it is theirs now, else who has it
-    and since when (``HH:MM``). ``force`` takes it from whoever has it."""
+def claim_room(room: Room, user: AbstractBaseUser, *, force: bool = False) -> datetime | None:
+    """Take the floor of ``room`` for ``user`` if nobody has it (or from whoever has it,
+    with ``force``): the claim's time, which only this claim holds, or None if it is held.
+
+    A user who already has the floor gets None too: that claim may be another page of
+    theirs, or their own half-open connection, still speaking."""
     now = timezone.now()
     rooms = Room.objects.filter(pk=room.pk)
     if not force:
-        rooms = rooms.filter(Q(speaker__isnull=True) | Q(speaker=user))
-    if rooms.update(speaker=user, speaking_since=now):
+        rooms = rooms.filter(speaker__isnull=True)
+    return now if rooms.update(speaker=user, speaking_since=now) else None
+
+
+@database_sync_to_async
+def floor_holder(room: Room) -> FloorHolder | None:
+    """Who has the floor of ``room`` now, if anyone."""
+    held = Room.objects.filter(pk=room.pk, speaker__isnull=False)
+    row = held.values_list("speaker_id", "speaker__username", "speaking_since").first()
+    if row is None:
         return None
-    holder = Room.objects.filter(pk=room.pk).values_list("speaker__username", "speaking_since")
-    name, since = holder.first() or ("someone", now)
-    return name or "someone", timezone.localtime(since or now).strftime("%H:%M")
+    user_id, name, since = row
+    return FloorHolder(user_id, name, timezone.localtime(since or timezone.now()).strftime("%H:%M"))
 
 
 @database_sync_to_async
-def release_room(room: Room, user: AbstractBaseUser) -> None:
-    """Give up the floor, if ``user`` still has it."""
-    Room.objects.filter(pk=room.pk, speaker=user).update(speaker=None, speaking_since=None)
+def release_room(room_id: int, user_id: int, claimed_at: datetime) -> None:
+    """Give up the floor if the claim made at ``claimed_at`` still holds it: a later claim
+    (a take-over, the same user's other page) is never cleared by an earlier one ending."""
+    Room.objects.filter(pk=room_id, speaker_id=user_id, speaking_since=claimed_at).update(
+        speaker=None, speaking_since=None
+    )
 
 
 @database_sync_to_async
-def rooms_live(account: Account, excluding: int) -> int:
-    """How many other rooms of ``account`` have a speaker now."""
-    live = Room.objects.for_account(account).filter(speaker__isnull=False)
-    return live.exclude(pk=excluding).count()
+def rooms_with_speaker(account: Account, excluding: int) -> list[tuple[int, int, datetime]]:
+    """The other rooms of ``account`` with a speaker now: each room's id, and its claim
+    (speaker and time), to release it by if its hub no longer answers."""
+    live = Room.objects.for_account(account).filter(speaker__isnull=False).exclude(pk=excluding)
+    return list(live.values_list("pk", "speaker_id", "speaking_since"))
 
 
 @database_sync_to_async

@@ -201,3 +201,24 @@ async def test_reaping_a_session_that_is_in_fact_alive_is_undone_when_it_ends(
 
     assert (await faults.stop_and_read_to_the_close(browser))[-1]["status"] == "completed"
     await faults.session_ended(session_id, Status.COMPLETED)
+
+
+@pytest.mark.django_db
+def test_a_reaped_room_session_frees_its_rooms_floor_unless_claimed_since(alice, alpha):
+    from rooms.models import Room
+
+    crashed = left_running(alice, alpha, started_ago=timedelta(hours=2))
+    spoken = Room.objects.create(account=alpha, owner=alice, name="A", source_language="en-US")
+    again = Room.objects.create(account=alpha, owner=alice, name="B", source_language="en-US")
+    claimed = crashed.started_at - timedelta(seconds=1)  # a floor is claimed just before
+    Room.objects.filter(pk=spoken.pk).update(speaker=alice, speaking_since=claimed)
+    # The same user speaking again in the other room since: that claim is not the crash's.
+    Room.objects.filter(pk=again.pk).update(speaker=alice, speaking_since=timezone.now())
+    TranslationSession.objects.filter(pk=crashed.pk).update(room=spoken)
+    other = left_running(alice, alpha, started_ago=timedelta(hours=2))
+    TranslationSession.objects.filter(pk=other.pk).update(room=again)
+
+    reap_stale_sessions()
+
+    assert Room.objects.get(pk=spoken.pk).speaker is None
+    assert Room.objects.get(pk=again.pk).speaker == alice

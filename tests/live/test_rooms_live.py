@@ -13,6 +13,7 @@ import json
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
+from django.utils import timezone
 
 from interpreter.asgi import application
 from interpreter.models import TranslationSession, UtteranceTranslation
@@ -43,6 +44,13 @@ class Listener:
         if not connected:
             self.close_code = code
         return connected
+
+    async def refusal(self) -> tuple[str, int | None]:
+        """What a refused page learns: the error's code, then the close code."""
+        error = await self.read()
+        assert error is not None and error["type"] == "error", error
+        assert await self.read() is None
+        return error["code"], self.close_code
 
     async def read(self, seconds: float = 5.0) -> dict | None:
         """The next text message (speech is collected and acknowledged); None once closed."""
@@ -86,9 +94,10 @@ def room(alpha, alice):
 async def listen():
     opened: list[Listener] = []
 
-    async def open_(room: Room, language: str, cookie: bytes | None, accept: bool = True):
+    async def open_(room: Room, language: str, cookie: bytes | None):
         listener = Listener(room.link_token, language, cookie)
-        assert await listener.connect() is accept, listener.close_code
+        # Refusals too are accepted first: a browser learns nothing from a close before it.
+        assert await listener.connect(), listener.close_code
         opened.append(listener)
         return listener
 
@@ -240,6 +249,50 @@ async def test_a_language_past_the_rooms_limit_is_refused_to_its_listener_alone(
     await spanish.expect("translation", final=True, text="tramas 0-4")
 
 
+async def _first_of(listener: Listener, kinds: set[str]) -> dict:
+    while True:
+        message = await listener.read()
+        assert message is not None, f"closed ({listener.close_code})"
+        if message["type"] in kinds:
+            return message
+
+
+@override_settings(ROOM_MAX_LANGUAGES=1)
+async def test_listeners_waiting_in_two_languages_open_one_when_the_room_allows_one(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    # Both wait before anyone speaks, so both rejoin at the very moment the hub starts.
+    waiting = [await listen(room, lang, alice_cookie) for lang in ("es-ES", "fr-FR")]
+    for listener in waiting:
+        await listener.expect("hello")
+
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    outcomes = [await _first_of(w, {"error", "backlog"}) for w in waiting]
+
+    assert sorted(o["type"] for o in outcomes) == ["backlog", "error"]
+    assert next(o for o in outcomes if o["type"] == "error")["code"] == "refused"
+    await asyncio.sleep(0.5)  # a second language's stream would have been asked for by now
+    languages = {c.config["target_language"] for c in timeline.connections if c.config}
+    assert len(languages - {""}) == 1
+
+
+@override_settings(ROOM_MAX_LISTENERS=1)
+async def test_listeners_waiting_for_a_full_room_get_one_seat_when_it_starts(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    waiting = [await listen(room, "es-ES", alice_cookie) for _ in range(3)]
+    for listener in waiting:
+        await listener.expect("hello")
+
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    outcomes = [await _first_of(w, {"error", "backlog"}) for w in waiting]
+
+    assert sorted(o["type"] for o in outcomes) == ["backlog", "error", "error"]
+    assert all("room is full" in o["message"] for o in outcomes if o["type"] == "error")
+
+
 async def test_a_second_speaker_is_refused_with_the_name_of_the_one_speaking(
     timeline, open_browser, alice_cookie, carol, room
 ):
@@ -271,6 +324,66 @@ async def test_the_rooms_owner_takes_over_from_another_speaker(
     assert room.speaker_id == (await _user_id("alice"))
 
 
+async def test_the_same_speaker_starting_again_takes_over_their_own_earlier_page(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    # Their page reconnecting while the old connection lingers, or a second tab: one hub.
+    first = await open_browser(alice_cookie)
+    await first.start(**speak_start(room))
+    second = await open_browser(alice_cookie)
+    await second.start(**speak_start(room))
+
+    await first.expect("error", code="taken_over")
+    await first.until_closed()
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await second.expect("room_listeners", counts={"es-ES": 1})
+    await send(second, 0, 5)
+    await spanish.expect("translation", final=True, text="tramas 0-4")
+    await asyncio.sleep(0.5)  # a second hub's copy would be here by now
+    finals = [m for m in spanish.messages if m["type"] == "translation" and m["final"]]
+    assert len(finals) == 1
+    await second.send({"type": "stop"})
+    await second.expect("ended", status="completed")
+    await _refresh(room)
+    assert room.speaker_id is None  # the first page ending did not free the second's floor
+
+
+@override_settings(ROOM_MAX_LIVE_PER_ACCOUNT=1)
+async def test_a_room_whose_speaker_vanished_does_not_count_against_the_account(
+    timeline, open_browser, alice_cookie, alpha, alice, room
+):
+    # A worker that died mid-session: its room still names a speaker, and nothing answers.
+    crashed = await Room.objects.acreate(
+        account=alpha, owner=alice, name="Crashed", source_language="en-US"
+    )
+    await Room.objects.filter(pk=crashed.pk).aupdate(speaker=alice, speaking_since=timezone.now())
+
+    speaker = await open_browser(alice_cookie)
+    ready = await speaker.start(**speak_start(room))
+
+    assert ready["room"]["id"] == room.pk
+    await _refresh(crashed)
+    assert crashed.speaker_id is None
+
+
+async def test_a_start_that_fails_after_taking_the_floor_gives_it_up(
+    timeline, open_browser, alice_cookie, room, monkeypatch
+):
+    from interpreter.live import store
+
+    async def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(store, "create_room_session", fails)
+    speaker = await open_browser(alice_cookie)
+    await speaker.send(speak_start(room))
+    await speaker.expect("error")
+    await speaker.until_closed()
+
+    await _refresh(room)
+    assert room.speaker_id is None
+
+
 async def test_a_guest_is_read_only(timeline, open_browser, alice_cookie, room, listen):
     await Room.objects.filter(pk=room.pk).aupdate(access=Room.Access.LINK)
     guest = await listen(room, "es-ES", None)
@@ -285,7 +398,8 @@ async def test_a_guest_is_read_only(timeline, open_browser, alice_cookie, room, 
 async def test_a_members_room_refuses_a_guest_and_rotating_the_link_closes_its_guests(
     timeline, alice_cookie, room, listen
 ):
-    await listen(room, "es-ES", None, accept=False)  # members only
+    members_only = await listen(room, "es-ES", None)
+    assert await members_only.refusal() == ("link_closed", 4403)
 
     await Room.objects.filter(pk=room.pk).aupdate(access=Room.Access.LINK)
     guest = await listen(room, "es-ES", None)

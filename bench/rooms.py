@@ -57,6 +57,7 @@ from bench.common import (  # the project root, just put on the path
 TARGET_P99_MS = 25.0
 TARGET_STALL_MS = 5.0
 FRAME = b"\0" * 640
+ACK_EVERY_MS = 250  # static/rooms/listen.js's ACK_EVERY_MS
 LANGUAGES = ("es-ES", "fr-FR")
 
 
@@ -193,15 +194,25 @@ async def listener(url: str, origin: str, ear: Ear, phase: list[str], record: di
     from websockets.asyncio.client import connect
 
     async with connect(url, additional_headers={"Origin": origin}, proxy=None) as ws:
-        received = 0
+        received, acknowledged = 0, 0
+
+        async def acknowledge() -> None:  # as listen.js does, every ACK_EVERY_MS
+            nonlocal acknowledged
+            while True:
+                await asyncio.sleep(ACK_EVERY_MS / 1000)
+                if received > acknowledged and not ear.stalled:
+                    await ws.send(json.dumps({"type": "received", "received": received}))
+                    acknowledged = received
+
+        acks = asyncio.create_task(acknowledge())
         while True:
             if ear.stalled:
+                acks.cancel()
                 await asyncio.sleep(3600)  # stops reading: TCP pushes back on the server
             message = await ws.recv()
             now = time.time()
             if isinstance(message, bytes):
                 received += len(message)
-                await ws.send(json.dumps({"type": "received", "received": received}))
                 continue
             event = json.loads(message)
             if event["type"] == "hello":

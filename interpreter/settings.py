@@ -165,20 +165,15 @@ REDIS_URL = _read("REDIS_URL", env.str, "")
 if REDIS_URL:
     if urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
         raise ImproperlyConfigured(f"Invalid value for REDIS_URL: {REDIS_URL!r} is not a redis URL")
+    # Redis pub/sub (docs/rooms.md): a room's caption or speech is one PUBLISH, which each
+    # worker gets once and hands to its own listeners; channels_redis's list-based layer
+    # pops it from Redis once per listener, which with 200 listeners cost 1.7 times the
+    # CPU and a p99 of 31 ms instead of 18 (bench/rooms.py). Nothing is stored: a message
+    # for a channel nobody is subscribed to is gone, as a live caption should be.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # channels_redis blocks 5 s per receive; redis-py 8's 5 s socket timeout would
-            # fire first and kill every idle socket, so reads get a longer one.
-            # A room listener's channel is drained into the listener's own bounded queue at
-            # once, so 500 messages (about 20 s of a language's captions and speech) fill only
-            # when its worker has stalled; then new ones are dropped for that listener alone.
-            # Live captions older than 10 s help nobody: they expire (docs/rooms.md).
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "capacity": 500,
-                "expiry": 10,
-            },
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
     CACHES = {

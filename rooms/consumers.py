@@ -29,6 +29,7 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -112,6 +113,20 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         self._tasks = [asyncio.create_task(self._presence(), name="room-presence")]
         if room.link_expires_at is not None:
             self._tasks.append(asyncio.create_task(self._expire(), name="room-expiry"))
+
+    async def dispatch(self, message: dict) -> None:
+        """Run the message's handler, without channels' database clean-up before it.
+
+        channels (4.2 on) runs ``close_old_connections`` in the one sync thread before every
+        message a consumer handles. A listener handles every caption and speech frame of its
+        language, and with a hundred listeners on a worker those hops queued behind one
+        another: the last listener's captions came tens of milliseconds late
+        (``bench/rooms.py``). This consumer uses the database only through
+        ``database_sync_to_async``, which closes old connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         """Runs once the socket is closed: leave the room's groups and tell the hub."""

@@ -1,64 +1,52 @@
-"""Ending a task that waits in a channel layer's ``receive``, without cancelling the receive.
+"""Waiting on a channel layer's ``receive`` without ever hanging on it.
 
-A receive cancelled inside channels_redis (seen with 4.3.0 and redis-py 8.1.0) now and then
-never ends: the task stays "cancelling" on a future nobody completes, and whatever awaits it
-hangs (a session that would not close, in about one run in four of eight sessions on two
-workers). So a listening loop is woken by a message on its own channel and returns; it is
-cancelled only if that message does not end it in time.
+A task waiting in ``receive`` is ended by cancelling it: with channels_redis's pub/sub layer
+(the one used with Redis, docs/rooms.md) that is also what unsubscribes its channel. But the
+cancelled task is waited for only within a bound: a receive cancelled inside channels_redis's
+other layer (``core``, 4.3.0 with redis-py 8.1.0) now and then never ended, and a session
+that waited for it never closed (one run in four of eight sessions on two workers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-# The message a listening loop returns on.
-STOP = "listener.stop"
-# How long a loop gets to wake and end before it is cancelled (and no longer waited for).
+# How long a cancelled receive may take to end before nobody waits for it any more.
 STOP_TIMEOUT = 2.0
 
 
-def is_stop(message: dict) -> bool:
-    """Whether ``message`` tells the loop that received it to return."""
-    return message.get("type") == STOP
-
-
-async def stop_listening(layer, channel: str, task: asyncio.Task | None) -> None:
-    """End ``task``, a loop receiving on ``channel`` that returns on :func:`is_stop`."""
+async def stop_listening(task: asyncio.Task | None) -> None:
+    """Cancel ``task``, a loop waiting on the channel layer, and wait a bounded time."""
     if task is None or task.done():
         return
-    with contextlib.suppress(Exception):  # a layer that fails here: the cancel below
-        await layer.send(channel, {"type": STOP})
+    task.cancel()
     done, _ = await asyncio.wait({task}, timeout=STOP_TIMEOUT)
     if not done:
-        logger.warning("A channel listener (%s) did not stop when asked; cancelled", task)
-        task.cancel()
+        logger.warning("A channel listener (%s) did not end when cancelled", task.get_name())
 
 
 async def receive_within(
     layer, channel: str, seconds: float, wanted: Callable[[dict], bool]
 ) -> dict | None:
     """The first message on ``channel`` that ``wanted`` accepts, if one comes within
-    ``seconds``; else None. At the deadline the receive is woken, not cancelled."""
+    ``seconds``; else None."""
 
-    async def listen() -> dict | None:
+    async def listen() -> dict:
         while True:
             message = await layer.receive(channel)
-            if is_stop(message):
-                return None
             if wanted(message):
                 return message
 
     task = asyncio.create_task(listen(), name="channel-receive")
     try:
         done, _ = await asyncio.wait({task}, timeout=seconds)
-        if not done:
-            await stop_listening(layer, channel, task)
-    finally:
-        if not task.done():  # the caller was cancelled meanwhile: nobody waits for it now
-            task.cancel()
+    except BaseException:  # the caller was cancelled: nobody waits for the answer now
+        task.cancel()
+        raise
+    if not done:
+        await stop_listening(task)
     return task.result() if task.done() and not task.cancelled() else None

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 
 from channels.layers import get_channel_layer
 
-from .channel_listening import is_stop, receive_within, stop_listening
+from .channel_listening import receive_within, stop_listening
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class HandoverListener:
     async def stop(self) -> None:
         """Stop listening; a takeover already being answered is not interrupted."""
         task, self._task = self._task, None
-        await stop_listening(self._layer, self._channel, task)
+        await stop_listening(task)
         if self._channel:
             with contextlib.suppress(Exception):
                 await self._layer.group_discard(group_name(self.session_id), self._channel)
@@ -63,8 +63,6 @@ class HandoverListener:
     async def _listen(self) -> None:
         while True:
             message = await self._layer.receive(self._channel)
-            if is_stop(message):
-                return
             reply_to = message.get("reply_to")
             if message.get("type") == "live.takeover" and isinstance(reply_to, str):
                 # Answered on a task of its own: releasing ends the session, which stops

@@ -46,7 +46,7 @@ from krisp import (
 )
 from rooms import events
 
-from .channel_listening import is_stop, stop_listening
+from .channel_listening import stop_listening
 from .limits import BYTES_PER_SECOND
 from .room_transcript import RoomTranscript
 
@@ -182,7 +182,7 @@ class RoomHub:
         if self._closed:
             return
         self._closed = True
-        await stop_listening(self.layer, self.channel, self._control_task)
+        await stop_listening(self._control_task)
         pending = [*self._tasks, *self._joins, *self.opening.values()]
         for task in pending:
             task.cancel()
@@ -432,8 +432,6 @@ class RoomHub:
     async def _control(self) -> None:
         while True:
             message = await self.layer.receive(self.channel)
-            if is_stop(message):
-                return
             kind = message.get("type")
             if kind == events.JOIN:
                 # On a task of its own: opening a language's stream takes a moment, and

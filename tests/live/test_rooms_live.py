@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 from django.utils import timezone
 
 from interpreter.asgi import application
 from interpreter.models import TranslationSession, UtteranceTranslation
+from rooms import events
 from rooms.models import Room
 from tests import fakekrisp
 from tests.fakekrisp import labelled_frames
@@ -382,6 +386,26 @@ async def test_a_start_that_fails_after_taking_the_floor_gives_it_up(
 
     await _refresh(room)
     assert room.speaker_id is None
+
+
+async def test_captions_reach_a_listener_while_the_servers_sync_thread_is_busy(
+    timeline, alice_cookie, room, listen
+):
+    # A page loading history or a glossary import holds the one sync thread; a room's
+    # listeners must not queue behind it for every caption.
+    listener = await listen(room, "es-ES", alice_cookie)
+    await listener.expect("hello")
+    busy = asyncio.create_task(sync_to_async(time.sleep)(2.0))
+    await asyncio.sleep(0.1)
+
+    await get_channel_layer().group_send(
+        events.language_group(room.pk, "es-ES"),
+        {"type": events.EVENT, "event": {"type": "translation", "text": "hola"}, "sent": 0},
+    )
+    caption = await listener.expect("translation", seconds=1.0)
+
+    assert caption["text"] == "hola" and not busy.done()
+    await busy
 
 
 async def test_a_guest_is_read_only(timeline, open_browser, alice_cookie, room, listen):

@@ -85,11 +85,13 @@ class RoomSpeaking:
         account admin who asks to take over, and to its own user (their page reconnecting
         while the old connection lingers, or another tab of theirs)."""
         user = self.live.user
-        self.claimed_at = await store.claim_room(self.room, user)
-        if self.claimed_at is not None:
-            return
-        holder = await store.floor_holder(self.room)
-        if holder is not None and await speaker_answers(self.room.pk):
+        holder = None
+        while holder is None:  # (a holder may let go between the two questions)
+            self.claimed_at = await store.claim_room(self.room, user)
+            if self.claimed_at is not None:
+                return
+            holder = await store.floor_holder(self.room)
+        if await speaker_answers(self.room.pk):
             may = await database_sync_to_async(self.room.can_manage)(user)
             if not (holder.user_id == user.pk or (take_over and may)):
                 raise Refusal("room_taken", protocol.room_taken(holder.name, holder.since, may))

@@ -92,6 +92,15 @@ def test_a_speaker_is_heard_by_a_member_in_spanish_and_a_guest_in_french(browser
         wait_until(listener, "window.listenerStats.samplesPlayed > 16000", seconds=30)
     sync_api.expect(speaker.locator(".caption-source .final").first).to_contain_text("Dashwood")
 
+    # The member switches to French mid-session, on the same page (no reload): the next
+    # reading of the sentence comes in French.
+    member.evaluate("window.notReloaded = true")
+    member.select_option("#listen-language", "fr-FR")
+    sync_api.expect(member.locator(".caption-target .final").first).to_have_text(
+        re.compile(r"pour|considérer|consid", re.I), timeout=90_000
+    )
+    assert member.evaluate("window.notReloaded") is True
+
     speaker.click("#live-toggle")
     sync_api.expect(speaker.locator("#live-root")).to_have_attribute(
         "data-state", "ended", timeout=30_000

@@ -8,6 +8,7 @@ echoes what it hears as speech and names each final after the labelled frames it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 
@@ -217,6 +218,33 @@ async def test_before_and_after_the_speaker_the_listener_waits_and_carries_on(
     await speaker.expect("room_listeners", counts={"es-ES": 1})  # the census found it
     await send(speaker, 0, 5)
     await listener.expect("translation", final=True, text="tramas 0-4")
+
+
+async def test_a_listener_switching_language_gets_the_new_one_from_then_on(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    # As listen.js switches: the old socket closes, one in the new language opens.
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 1})
+    await send(speaker, 0, 5)
+    await spanish.expect("translation", final=True, text="tramas 0-4")
+
+    await spanish.leave()
+    french = await listen(room, "fr-FR", alice_cookie)
+    await speaker.expect("room_listeners", counts={"fr-FR": 1})
+    await send(speaker, 5, 5)
+
+    await french.expect("translation", final=True, text="tramas 5-9")
+    with contextlib.suppress(TimeoutError):  # Spanish's copy (its stream is in its grace)
+        while await french.read(0.5) is not None:
+            pass
+
+    finals = [m["text"] for m in french.messages if m["type"] == "translation" and m["final"]]
+    assert finals == ["tramas 5-9"]  # French's own stream, opened for it: nothing before
+    french_stream = [c for c in timeline.connections if c.config["target_language"] == "fr-FR"]
+    assert len(french_stream) == 1
 
 
 @override_settings(ROOM_STREAM_GRACE_SECONDS=0.5)

@@ -1,10 +1,9 @@
 """Channel-layer group names of a room, and the notices sent to them.
 
 The live part joins sockets to these groups: every listener's to :func:`listeners_group` and
-to its language's :func:`language_group`, the speaker's hub to :func:`control_group`. A
-notice is sent only
-after the change it announces is committed, so a listener told to re-check its link
-already sees the new state.
+to its language's :func:`language_group`, the speaker's hub to :func:`control_group`. A notice
+is sent only after the change it announces is committed, so a listener told to re-check its
+link already sees the new state.
 """
 
 from __future__ import annotations

@@ -77,3 +77,28 @@ def test_an_idle_worker_still_gets_messages_after_a_long_quiet():
     result = run_with_redis(IDLE_RECEIVE)
 
     assert result.stdout.strip() == "late.word", result.stderr[-2000:]
+
+
+SYNC_NOTICE = """
+import asyncio, django
+django.setup()
+from channels.layers import get_channel_layer
+from rooms import events
+
+async def main():
+    layer = get_channel_layer()
+    name = await layer.new_channel()
+    await layer.group_add(events.listeners_group(7), name)
+    # As a sync view does after rotating a link: from a thread with no event loop of its own.
+    await asyncio.to_thread(events._send, events.listeners_group(7), {"type": events.LINK_CHANGED})
+    print((await asyncio.wait_for(layer.receive(name), 5))["type"])
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.redis
+def test_a_notice_sent_from_sync_code_reaches_listeners_through_redis():
+    result = run_with_redis(SYNC_NOTICE)
+
+    assert result.stdout.strip() == "room.link_changed", result.stderr[-2000:]

@@ -197,10 +197,7 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         await self._send_json({"type": "backlog", "events": message.get("events", [])})
 
     async def room_refused(self, message: dict) -> None:
-        await self._send_json(
-            {"type": "error", "code": "refused", "message": message.get("message", "")}
-        )
-        await self.close(REFUSED)
+        await self._close_saying("refused", message.get("message", ""), REFUSED)
 
     async def room_speaker(self, message: dict) -> None:
         await self._send_json(
@@ -256,14 +253,14 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         await self.room_link_changed({})
 
     async def _leave_link_closed(self) -> None:
-        await self._send_json(
-            {"type": "error", "code": "link_closed", "message": LINK_CLOSED_MESSAGE}
-        )
-        await self.close(LINK_CLOSED)
+        await self._close_saying("link_closed", LINK_CLOSED_MESSAGE, LINK_CLOSED)
 
     async def _refuse(self, code: str, message: str, close_code: int) -> None:
-        """Turn the page away saying why: accepted, told, closed."""
+        """Turn the page away as it connects: accepted only to be told why and closed."""
         await self.accept()
+        await self._close_saying(code, message, close_code)
+
+    async def _close_saying(self, code: str, message: str, close_code: int) -> None:
         await self._send_json({"type": "error", "code": code, "message": message})
         await self.close(close_code)
 

@@ -108,6 +108,15 @@ def bob_client(client, bob):
     return client
 
 
+@pytest.fixture
+def staff_alice_client(client, alice):
+    """alice (alpha's owner) signed in with Django's staff flag as well."""
+    alice.is_staff = True
+    alice.save(update_fields=["is_staff"])
+    client.force_login(alice)
+    return client
+
+
 T0 = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 

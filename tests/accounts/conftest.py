@@ -1,3 +1,4 @@
-"""Account fixtures: the glossary factory and staff client the admin checks use."""
+"""Account fixtures: the glossary factory the admin checks use (``staff_alice_client`` is in
+tests/conftest.py)."""
 
-from tests.glossaries.conftest import make_glossary, staff_alice_client  # noqa: F401
+from tests.glossaries.conftest import make_glossary  # noqa: F401

@@ -64,14 +64,6 @@ def make_glossary(db):
 
 
 @pytest.fixture
-def staff_alice_client(client, alice):
-    alice.is_staff = True
-    alice.save(update_fields=["is_staff"])
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def staff_bob_client(client, bob):
     bob.is_staff = True
     bob.save(update_fields=["is_staff"])

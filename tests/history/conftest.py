@@ -4,9 +4,24 @@ has ``make_session`` and ``T0``)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from interpreter.models import UtteranceTranslation
 from rooms.models import Room
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def database(request, db):
+    """A case for each database: the one for the database the suite doesn't run on is
+    skipped (the ``postgres`` cases run in the PostgreSQL pass of `make test`)."""
+    if connection.vendor != request.param:
+        pytest.skip(f"this case is for {request.param}; the suite runs on {connection.vendor}")
+    return request.param
 
 
 @pytest.fixture

@@ -6,13 +6,6 @@ import pytest
 
 
 @pytest.fixture
-def staff_alice_client(client, make_user):
-    alice = make_user("alice", "Alpha", is_staff=True)
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def sessions(make_session, staff_alice_client, make_user):
     from accounts.models import Account
 

@@ -5,22 +5,8 @@ PostgreSQL pass of `make test`)."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from interpreter.models import TranslationSession, search_terms
-
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def database(request, db):
-    """The database the case is for; the other one's case is skipped by its mark."""
-    if connection.vendor != request.param:
-        pytest.skip(f"this case is for {request.param}; the suite runs on {connection.vendor}")
-    return request.param
 
 
 @pytest.fixture

@@ -5,22 +5,10 @@ PostgreSQL (full-text, through its own GIN index; those cases run in the Postgre
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from interpreter.models import TranslationSession, UtteranceTranslation
 
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
-
-
-@pytest.fixture(params=DATABASES)
-def database(request, db):
-    """The database the case is for; the other one's case is skipped by its mark."""
-    if connection.vendor != request.param:
-        pytest.skip(f"this case is for {request.param}; the suite runs on {connection.vendor}")
-    return request.param
+from .fulltext import assert_gin_index, plans_without_sequential_scans
 
 
 @pytest.fixture
@@ -70,21 +58,12 @@ def test_the_history_page_shows_the_line_and_the_translation_that_matched(alice_
 
 @pytest.mark.postgres
 def test_postgresql_searches_translations_through_their_full_text_index(alpha, sessions):
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = 'utterance_translation_fulltext'"
-        )
-        (definition,) = cursor.fetchone()
-        assert "gin" in definition.lower()
-        assert "to_tsvector" in definition
-        cursor.execute("SET enable_seqscan = off")
-    try:
-        plan = UtteranceTranslation.objects.matching("commençons").explain()
+    assert_gin_index("utterance_translation_fulltext")
+    plan, search = plans_without_sequential_scans(
+        UtteranceTranslation.objects.matching("commençons"),
         # A session search looks in utterances and translations, each through its index.
-        search = TranslationSession.objects.for_account(alpha).search("commençons").explain()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
+        TranslationSession.objects.for_account(alpha).search("commençons"),
+    )
 
     assert "utterance_translation_fulltext" in plan
     assert "utterance_translation_fulltext" in search

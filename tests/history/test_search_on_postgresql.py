@@ -11,6 +11,8 @@ from django.db import connection
 
 from interpreter.models import TranslationSession, Utterance
 
+from .fulltext import assert_gin_index, plans_without_sequential_scans
+
 pytestmark = pytest.mark.postgres
 
 
@@ -72,16 +74,7 @@ def test_the_history_page_finds_a_word_in_this_account_only(client, alice, bob, 
 
 
 def test_the_full_text_index_exists_and_the_search_uses_it(alpha, sessions):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'utterance_fulltext'")
-        (definition,) = cursor.fetchone()
-        assert "gin" in definition.lower()
-        assert "to_tsvector" in definition
-        cursor.execute("SET enable_seqscan = off")
-    try:
-        plan = Utterance.objects.matching("kangaroo").explain()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET enable_seqscan")
+    assert_gin_index("utterance_fulltext")
+    (plan,) = plans_without_sequential_scans(Utterance.objects.matching("kangaroo"))
 
     assert "utterance_fulltext" in plan

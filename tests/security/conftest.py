@@ -1,3 +1,4 @@
-"""Security fixtures: the glossary factory and staff clients the glossary tests use."""
+"""Security fixtures: the glossary factory the glossary tests use (``staff_alice_client`` is in
+the top-level conftest)."""
 
-from tests.glossaries.conftest import make_glossary, staff_alice_client  # noqa: F401
+from tests.glossaries.conftest import make_glossary  # noqa: F401

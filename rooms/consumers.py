@@ -49,6 +49,12 @@ BYTES_PER_SECOND = 32000
 WINDOW_SECONDS = 3.0  # speech in flight to the page, not yet acknowledged
 QUEUE_SECONDS = 10.0  # speech waiting here; past it the oldest is dropped
 JOIN_WINDOW_SECONDS = 60
+# A live hub tells a listener who joins that the speaker is live within this, and tells all
+# its listeners again every ``events.PRESENCE_SECONDS``; a listener that hears nothing that
+# long believes the speaker gone (their worker stopped without saying so).
+SPEAKER_ANSWER_SECONDS = 3.0
+SPEAKER_SILENT_SECONDS = events.PRESENCE_SECONDS * 2.5
+SPEAKER_LOST = "lost"
 # Close codes: the link no longer admits this listener; the hub refused the language; too
 # many guest joins from this address.
 LINK_CLOSED = 4403
@@ -99,14 +105,15 @@ class ListenerConsumer(AsyncWebsocketConsumer):
             events.language_group(room.pk, self.language), self.channel_name
         )
         await self.accept()
-        speaking = await _speaker_name(room)
+        self.speaker = await _speaker_name(room)
+        self._speaker_deadline = time.monotonic() + SPEAKER_ANSWER_SECONDS
         await self._send_json(
             {
                 "type": "hello",
                 "room": room.name,
                 "language": self.language,
-                "speaking": speaking is not None,
-                "speaker": speaking or "",
+                "speaking": self.speaker is not None,
+                "speaker": self.speaker or "",
             }
         )
         await self._announce(first=True)
@@ -200,13 +207,14 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         await self._close_saying("refused", message.get("message", ""), REFUSED)
 
     async def room_speaker(self, message: dict) -> None:
-        await self._send_json(
-            {
-                "type": "speaker",
-                "speaking": bool(message.get("speaking")),
-                "speaker": message.get("name", ""),
-            }
-        )
+        """The hub says whether someone speaks: as it starts and stops, to a listener who
+        joins, and every ``events.PRESENCE_SECONDS`` while live. Only a change reaches the
+        page (a screen reader announces each one)."""
+        name = str(message.get("name") or "") if message.get("speaking") else None
+        if name is not None:
+            self._speaker_deadline = time.monotonic() + SPEAKER_SILENT_SECONDS
+        if name != self.speaker:
+            await self._tell_speaker(name)
 
     async def room_census(self, message: dict) -> None:
         await self._announce(first=True)
@@ -243,9 +251,28 @@ class ListenerConsumer(AsyncWebsocketConsumer):
             )
 
     async def _presence(self) -> None:
+        """Announce this listener to the hub every ``events.PRESENCE_SECONDS``, and tell the
+        page when a speaker's hub has gone quiet past its deadline."""
+        announce_at = time.monotonic() + events.PRESENCE_SECONDS
         while True:
-            await asyncio.sleep(events.PRESENCE_SECONDS)
-            await self._announce()
+            wake = announce_at
+            if self.speaker is not None:
+                wake = min(wake, self._speaker_deadline)
+            await asyncio.sleep(max(0.0, wake - time.monotonic()))
+            now = time.monotonic()
+            if self.speaker is not None and now >= self._speaker_deadline:
+                logger.info("Room %s: the speaker's hub stopped answering", self.room.pk)
+                await self._tell_speaker(None, SPEAKER_LOST)
+            if now >= announce_at:
+                await self._announce()
+                announce_at = now + events.PRESENCE_SECONDS
+
+    async def _tell_speaker(self, name: str | None, reason: str = "") -> None:
+        self.speaker = name
+        message = {"type": "speaker", "speaking": name is not None, "speaker": name or ""}
+        if reason:
+            message["reason"] = reason
+        await self._send_json(message)
 
     async def _expire(self) -> None:
         delay = (self.room.link_expires_at - timezone.now()).total_seconds()

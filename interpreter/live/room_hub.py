@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 # A listener not heard from for this long has gone (its worker died, or its leave was lost).
 PRESENCE_TIMEOUT = events.PRESENCE_SECONDS * 3.5
 HOUSEKEEPING_SECONDS = 1.0
+# While live, the hub tells listeners this often that the speaker still is: a listener that
+# stops hearing it knows the speaker's worker is gone (rooms.consumers).
+SPEAKER_BEAT_SECONDS = events.PRESENCE_SECONDS
 # A language the service refused to open is not asked for again sooner than this.
 REFUSAL_SECONDS = 10.0
 
@@ -166,8 +169,11 @@ class RoomHub:
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(events.control_group(self.room_id), self.channel)
         self._control_task = asyncio.create_task(self._control(), name="room-control")
-        self._tasks = [asyncio.create_task(self._housekeeping(), name="room-housekeeping")]
-        await self._to_listeners({"type": events.SPEAKER, "speaking": True, "name": self.speaker})
+        self._tasks = [
+            asyncio.create_task(self._housekeeping(), name="room-housekeeping"),
+            asyncio.create_task(self._speaker_beat(), name="room-speaker-beat"),
+        ]
+        await self._to_listeners(self._speaking())
         await self._to_listeners({"type": events.CENSUS})
 
     def send_audio(self, pcm: bytes) -> None:
@@ -454,6 +460,10 @@ class RoomHub:
         listener, language = message.get("listener"), message.get("language")
         if not isinstance(listener, str) or not isinstance(language, str):
             return
+        if message.get("first"):
+            # At once, before a stream is opened for it: the page learns the speaker is live.
+            with contextlib.suppress(Exception):
+                await self.layer.send(listener, self._speaking())
         known = self.listeners.get(listener)
         if known is not None and known.language == language:
             known.seen = time.monotonic()
@@ -493,6 +503,16 @@ class RoomHub:
         if counts != self._counts:
             self._counts = counts
             await self.sink.to_speaker({"type": "room_listeners", "counts": counts})
+
+    async def _speaker_beat(self) -> None:
+        """Say again every ``SPEAKER_BEAT_SECONDS`` that the speaker is live."""
+        while True:
+            await asyncio.sleep(SPEAKER_BEAT_SECONDS)
+            with contextlib.suppress(Exception):
+                await self._to_listeners(self._speaking())
+
+    def _speaking(self) -> dict:
+        return {"type": events.SPEAKER, "speaking": True, "name": self.speaker}
 
     async def _housekeeping(self) -> None:
         while True:

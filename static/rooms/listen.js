@@ -77,7 +77,8 @@ function setState(state, text) {
   status.set(state, text);
 }
 
-function waitingText(stopped = false) {
+function waitingText(stopped = false, lost = false) {
+  if (lost) return "The speaker's connection was lost; waiting for them to start again…";
   return stopped ? "The speaker stopped; waiting for them to start again…" : "Waiting for the speaker to start…";
 }
 
@@ -124,7 +125,7 @@ function onMessage(event) {
       onSpeaker(message.speaking, message.speaker);
       break;
     case "speaker":
-      onSpeaker(message.speaking, message.speaker);
+      onSpeaker(message.speaking, message.speaker, message.reason === "lost");
       break;
     case "backlog":
       for (const event of Array.isArray(message.events) ? message.events : []) caption(event);
@@ -157,14 +158,14 @@ function caption(event) {
   if (shown) stats.captions = board.entries.size;
 }
 
-function onSpeaker(isSpeaking, name) {
+function onSpeaker(isSpeaking, name, lost = false) {
   const stopped = speaking && !isSpeaking;
   speaking = Boolean(isSpeaking);
   if (speaking) {
     setState("live", name ? `Live: ${name} is speaking` : "Live");
     status.notice("");
   } else {
-    setState("waiting", waitingText(stopped));
+    setState("waiting", waitingText(stopped, lost));
   }
 }
 

@@ -20,8 +20,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from interpreter.asgi import application
+from interpreter.live import room_hub
 from interpreter.models import TranslationSession, UtteranceTranslation
-from rooms import events
+from rooms import consumers, events
 from rooms.models import Room
 from tests import fakekrisp
 from tests.fakekrisp import labelled_frames
@@ -396,6 +397,41 @@ async def test_a_room_whose_speaker_vanished_does_not_count_against_the_account(
     assert ready["room"]["id"] == room.pk
     await _refresh(crashed)
     assert crashed.speaker_id is None
+
+
+async def test_a_listener_joining_a_room_whose_speakers_worker_died_is_told_so(
+    timeline, alice_cookie, alice, room, listen, monkeypatch
+):
+    # The database still names alice, but her worker is gone: no hub answers the join.
+    monkeypatch.setattr(consumers, "SPEAKER_ANSWER_SECONDS", 0.5)
+    await Room.objects.filter(pk=room.pk).aupdate(speaker=alice, speaking_since=timezone.now())
+
+    listener = await listen(room, "es-ES", alice_cookie)
+
+    assert (await listener.expect("hello"))["speaking"] is True
+    lost = await listener.expect("speaker", seconds=3.0)
+    assert lost == {"type": "speaker", "speaking": False, "speaker": "", "reason": "lost"}
+
+
+async def test_a_live_hub_keeps_its_listeners_sure_of_the_speaker_until_it_goes_silent(
+    timeline, open_browser, alice_cookie, room, listen, monkeypatch
+):
+    monkeypatch.setattr(room_hub, "SPEAKER_BEAT_SECONDS", 0.2)
+    monkeypatch.setattr(consumers, "SPEAKER_SILENT_SECONDS", 1.0)
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    listener = await listen(room, "es-ES", alice_cookie)
+    assert (await listener.expect("hello"))["speaking"] is True
+    await listener.expect("backlog")
+
+    # Three seconds of beats, each one past the silence allowed: the page hears none of
+    # them, since nothing changed.
+    await listener.ws.receive_nothing(timeout=3.0, interval=0.05)
+
+    # The hub goes silent without saying it stopped, as a dead worker would.
+    monkeypatch.setattr(room_hub, "SPEAKER_BEAT_SECONDS", 3600)
+    lost = await listener.expect("speaker", seconds=3.0)
+    assert lost["speaking"] is False and lost["reason"] == "lost"
 
 
 async def test_a_start_that_fails_after_taking_the_floor_gives_it_up(

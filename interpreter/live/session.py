@@ -9,9 +9,9 @@ its audio counters, with every live session's, every few seconds. A stop, the le
 fatal refusal or a service failure ends the session. A page that goes away ends it too, once
 the finals of the audio already sent are in, but resumable: a page that lost its connection
 may carry on the same saved session on a new one (``resume`` in its start), as a new
-segment, from where its saved finals end, with the audio it held meanwhile; a connection
-still carrying the session hands it over (docs/protocol.md, "Resuming a session").
-"""
+segment, from where its saved finals end, with the audio it held meanwhile (``timeline``);
+a connection still carrying the session hands it over (docs/protocol.md, "Resuming a
+session")."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ from .protocol import Refusal, ResumeRequest, StartRequest, error_event
 from .reaper import areap_stale_sessions
 from .room_hub import RoomHub, TakenOver
 from .room_speaking import RoomSpeaking
+from .timeline import Timeline, replayed_messages
 
 logger = logging.getLogger(__name__)
 
@@ -107,14 +108,7 @@ class LiveSession:
         self._recovering = False
         self._page_gone = False
         self.segment = 1
-        # Where the stream's audio begins on the session's audio timeline (ms), and up to
-        # where the audio is the page's held audio after a resume.
-        self._base_ms = 0
-        self._catch_up_until_ms: int | None = None
-        self._resumed_from = 0
-        self._caught_up: set[str] = set()
-        self._skip_speech = False
-        self._skipped_speech_bytes = 0
+        self.timeline = Timeline()
         # How the live phase ends: resumable after a lost connection, or handed over.
         self._resumable = False
         self._handed_over = False
@@ -383,13 +377,7 @@ class LiveSession:
         self.segment = self.session.segments
         self.audio_in = self.session.audio_in_seconds
         self.audio_out = self.session.audio_out_seconds
-        live_edge = resume.from_ms + resume.held_ms
-        # Audio the saved finals cover is not heard again; the page drops it.
-        self._base_ms = min(max(resume.from_ms, saved_end), live_edge)
-        self._resumed_from = resume.from_ms
-        if live_edge > self._base_ms:
-            self._catch_up_until_ms = live_edge
-            self._skip_speech = live_edge - self._base_ms > self.CATCH_UP_SPEECH_MS
+        self.timeline = Timeline.resumed(resume, saved_end, self.CATCH_UP_SPEECH_MS)
         return self.session.glossary_snapshot
 
     @staticmethod
@@ -413,10 +401,9 @@ class LiveSession:
         loop = asyncio.get_running_loop()
         self._stream = stream
         self._pacer = AudioPacer()
-        catch_up = self._catch_up_until_ms
-        if catch_up is not None:
+        if self.timeline.catching_up:
             # The held audio may come faster than real time, as fast as the page sends it.
-            self._pacer.grant((catch_up - self._base_ms) / 1000)
+            self._pacer.grant(self.timeline.held_ms() / 1000)
         self._ending = loop.create_future()
         self.state = State.LIVE
         await self._send(self._ready_message())
@@ -524,34 +511,15 @@ class LiveSession:
             "resumed": self.segment > 1,
         }
         if self.segment > 1:
-            held = (self._catch_up_until_ms or self._base_ms) - self._base_ms
-            ready.update(
-                resume_from_ms=self._base_ms,
-                catch_up_ms=held,
-                catch_up_rate=settings.LIVE_CATCH_UP_RATE,
-                catch_up_speech="skipped" if self._skip_speech else "played",
-            )
+            ready.update(self.timeline.ready_fields(settings.LIVE_CATCH_UP_RATE))
         return ready
 
     async def _replay(self) -> None:
         """Send a resumed page the finals it may have missed: those saved after the point
         its held audio starts from (it shows each utterance once, by its id)."""
-        for utterance in await store.finals_after(self.session, self._resumed_from):
-            common = {"utterance_id": utterance.utterance_id, "final": True, "caught_up": True}
-            await self._send(
-                {
-                    "type": "transcript",
-                    **common,
-                    "text": utterance.text,
-                    "start": utterance.started_at.isoformat(),
-                    "duration": utterance.duration_ms,
-                    "audio_start_ms": utterance.audio_start_ms,
-                    "audio_end_ms": utterance.audio_end_ms,
-                    "replayed": True,
-                }
-            )
-            if utterance.translation:
-                await self._send({"type": "translation", **common, "text": utterance.translation})
+        utterances = await store.finals_after(self.session, self.timeline.resumed_from_ms)
+        for message in replayed_messages(utterances):
+            await self._send(message)
 
     async def _hand_over(self) -> dict:
         """Another connection resumes this session: stop taking audio, collect and save the
@@ -595,7 +563,7 @@ class LiveSession:
                     "text": event.text,
                     "final": event.final,
                 }
-                if uid in self._caught_up:
+                if uid in self.timeline.caught_up:
                     message["caught_up"] = True
                 await self._send(message)
                 if event.final:
@@ -634,16 +602,11 @@ class LiveSession:
         }
         audio_range = None
         if event.offset_ms is not None:
-            start = self._base_ms + event.offset_ms
-            audio_range = (start, start + event.duration_ms)
+            audio_range = self.timeline.place(uid, event.offset_ms, event.duration_ms)
             message["audio_start_ms"], message["audio_end_ms"] = audio_range
-            # An utterance starting within a frame of the live edge is live: the service's
-            # timestamps come in whole milliseconds.
-            if self._catch_up_until_ms is not None and start < self._catch_up_until_ms - 20:
-                self._caught_up.add(uid)
-            elif self._catch_up_until_ms is not None:
-                await self._caught_up_now()
-        if uid in self._caught_up:
+            if self.timeline.reached_live_edge(audio_range[0]):
+                await self._send(self.timeline.end_catch_up())
+        if uid in self.timeline.caught_up:
             message["caught_up"] = True
         await self._send(message)
         if event.final:
@@ -656,21 +619,12 @@ class LiveSession:
                 self.session.pk, uid, event.text, spoken, event.duration_ms, audio_range
             )
 
-    async def _caught_up_now(self) -> None:
-        """The first utterance of live audio after a resume: the held audio is done."""
-        self._catch_up_until_ms = None
-        self._skip_speech = False
-        skipped = round(self._skipped_speech_bytes / BYTES_PER_SECOND, 1)
-        await self._send({"type": "caught_up", "speech_skipped_seconds": skipped})
-
     async def _forward_audio(self, pcm: bytes) -> None:
         """Translated speech, from the stream's reader to the page as each frame arrives."""
         self._last_event = asyncio.get_running_loop().time()
         self.audio_out += len(pcm) / BYTES_PER_SECOND
-        if self._skip_speech:
-            self._skipped_speech_bytes += len(pcm)
-            return
-        await self._to_page(bytes_data=pcm)
+        if not self.timeline.skips(len(pcm)):
+            await self._to_page(bytes_data=pcm)
 
     async def _finish(self, status: str, error: str) -> None:
         if self._room is not None and self.session is not None:

@@ -51,17 +51,22 @@ def browser(stack, tmp_path):
         assert problems == []
 
 
-def test_a_speaker_is_heard_by_a_member_in_spanish_and_a_guest_in_french(browser, stack):
-    speaker = browser()
-    sign_in(speaker, stack)
+def create_room(speaker, stack, name: str) -> tuple[int, str]:
+    """Make an English room anyone with the link may hear, on the signed-in ``speaker``'s
+    page, as its organiser would; its id and link token."""
     speaker.goto("/rooms/new/")
-    speaker.get_by_label("Name").fill("Town hall")
+    speaker.get_by_label("Name").fill(name)
     speaker.get_by_label("Spoken language").select_option("en-US")
     speaker.get_by_label("Anyone with the link").check()
     speaker.get_by_role("button", name=re.compile("create|save", re.I)).click()
-    ((room_id, token),) = stack.query(
-        "SELECT id, link_token FROM rooms_room WHERE name = ?", "Town hall"
-    )
+    ((room_id, token),) = stack.query("SELECT id, link_token FROM rooms_room WHERE name = ?", name)
+    return room_id, token
+
+
+def test_a_speaker_is_heard_by_a_member_in_spanish_and_a_guest_in_french(browser, stack):
+    speaker = browser()
+    sign_in(speaker, stack)
+    room_id, token = create_room(speaker, stack, "Town hall")
 
     member = browser()
     sign_in(member, stack)

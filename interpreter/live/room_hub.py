@@ -103,6 +103,9 @@ class _Stream:
 
     key: str
     base_ms: int
+    # Put before the service's utterance ids: each stream numbers its own from 1, and a page
+    # shows each id once, so ids must not repeat across the room's streams and sessions.
+    id_prefix: str = ""
     stream: KrispStream | None = None
     exit: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
     task: asyncio.Task | None = None
@@ -157,6 +160,7 @@ class RoomHub:
         self._tasks: list[asyncio.Task] = []
         self._control_task: asyncio.Task | None = None
         self._joins: set[asyncio.Task] = set()  # answering listeners who just joined
+        self._opened = 0  # streams opened so far
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -245,7 +249,8 @@ class RoomHub:
 
     async def _open(self, key: str) -> None:
         """Open ``key``'s stream; raises the KrispError if the service refuses it."""
-        state = _Stream(key=key, base_ms=0)
+        self._opened += 1
+        state = _Stream(key=key, base_ms=0, id_prefix=f"{self.session_id}.{self._opened}:")
         try:
             state.stream = await state.exit.enter_async_context(
                 self.client.stream(self._config(key))
@@ -324,9 +329,10 @@ class RoomHub:
             await self._lost(state, exc)
 
     async def _transcript(self, state: _Stream, event: Transcript) -> None:
+        stream_uid = state.id_prefix + event.utterance_id
         message = {
             "type": "transcript",
-            "utterance_id": event.utterance_id,
+            "utterance_id": stream_uid,
             "text": event.text,
             "final": event.final,
         }
@@ -341,20 +347,21 @@ class RoomHub:
         if self._original_stream() is state:
             await self._publish_to(events.ORIGINAL, message)
         if event.final and audio_range is not None:
-            uid, new = self.transcript.transcript(state.key, event.utterance_id, *audio_range)
+            uid, new = self.transcript.transcript(state.key, stream_uid, *audio_range)
             if new:
                 spoken = self.session_started + timedelta(milliseconds=audio_range[0])
                 self.sink.save_transcript(uid, event.text, spoken, event.duration_ms, audio_range)
-            early = self.transcript.waiting_translation(state.key, event.utterance_id)
+            early = self.transcript.waiting_translation(state.key, stream_uid)
             if early is not None and state.key != events.ORIGINAL:
                 self.sink.save_translation(uid, state.key, early)
 
     async def _translation(self, state: _Stream, event: Translation) -> None:
         if state.key == events.ORIGINAL:
             return
+        stream_uid = state.id_prefix + event.utterance_id
         message = {
             "type": "translation",
-            "utterance_id": event.utterance_id,
+            "utterance_id": stream_uid,
             "text": event.text,
             "final": event.final,
         }
@@ -362,7 +369,7 @@ class RoomHub:
         if state.key == self.hear and self._speaker_stream() is state:
             await self.sink.to_speaker(message)
         if event.final:
-            uid = self.transcript.translation(state.key, event.utterance_id, event.text)
+            uid = self.transcript.translation(state.key, stream_uid, event.text)
             if uid is not None:
                 self.sink.save_translation(uid, state.key, event.text)
 

@@ -189,6 +189,37 @@ async def test_an_original_listener_gets_the_spoken_text_and_no_speech(
     assert not [m for m in original.messages if m["type"] == "translation"]
 
 
+async def test_a_listeners_captions_keep_their_own_ids_when_the_text_comes_from_a_new_stream(
+    timeline, open_browser, alice_cookie, room, listen
+):
+    # A page shows each utterance id once, replacing its text as it firms up: an id that
+    # came again would overwrite an earlier line. The spoken text moves from stream to
+    # stream (the original one closes once a language has a listener; a new session in
+    # the room opens new streams), and each stream numbers its utterances from 1.
+    speaker = await open_browser(alice_cookie)
+    await speaker.start(**speak_start(room))
+    original = await listen(room, "original", alice_cookie)
+    await original.expect("hello")
+    await send(speaker, 0, 5)
+    first = await original.expect("transcript", final=True, text="frames 0-4")
+
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 1, "original": 1})
+    await send(speaker, 5, 5)
+    second = await original.expect("transcript", final=True)
+    await speaker.send({"type": "stop"})
+    await speaker.expect("ended")
+
+    again = await open_browser(alice_cookie)
+    await again.start(**speak_start(room))
+    await spanish.expect("speaker", speaking=True)
+    await send(again, 0, 5)
+    third = await original.expect("transcript", final=True, text="frames 0-4")
+
+    ids = [first["utterance_id"], second["utterance_id"], third["utterance_id"]]
+    assert len(set(ids)) == 3, ids
+
+
 async def test_a_late_listener_sees_the_last_captions_at_once(
     timeline, open_browser, alice_cookie, room, listen
 ):

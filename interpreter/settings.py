@@ -280,7 +280,7 @@ if ROOM_JOINS_PER_MINUTE < 1:
 # with a speaker at once per account; how long a language's stream outlives its last listener;
 # how much of the latest captions a listener who joins late gets at once.
 ROOM_MAX_LANGUAGES = _read("ROOM_MAX_LANGUAGES", env.int, 4)
-ROOM_MAX_LISTENERS = _read("ROOM_MAX_LISTENERS", env.int, 300)
+ROOM_MAX_LISTENERS = _read("ROOM_MAX_LISTENERS", env.int, 200)
 ROOM_MAX_LIVE_PER_ACCOUNT = _read("ROOM_MAX_LIVE_PER_ACCOUNT", env.int, 3)
 ROOM_STREAM_GRACE_SECONDS = _read("ROOM_STREAM_GRACE_SECONDS", env.float, 30.0)
 ROOM_BACKLOG_SECONDS = _read("ROOM_BACKLOG_SECONDS", env.float, 120.0)

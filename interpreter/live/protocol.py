@@ -196,11 +196,18 @@ def parse_start(message: dict) -> StartRequest:
         isinstance(glossary, bool) or not isinstance(glossary, int) or glossary < 1
     ):
         raise Refusal("bad_request", GLOSSARY_UNAVAILABLE)
+    resume = parse_resume(message.get("resume"))
     if room is not None:
         return StartRequest(
-            source, target, voice, None, room_id=room, take_over=message.get("take_over") is True
+            source,
+            target,
+            voice,
+            None,
+            resume,
+            room_id=room,
+            take_over=message.get("take_over") is True,
         )
-    return StartRequest(source, target, voice, glossary, parse_resume(message.get("resume")))
+    return StartRequest(source, target, voice, glossary, resume)
 
 
 def parse_resume(resume: object) -> ResumeRequest | None:

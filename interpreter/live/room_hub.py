@@ -131,6 +131,9 @@ class RoomHub:
         client: KrispClient,
         sink: RoomSink,
         limits: RoomLimits,
+        timeline_start_ms: int = 0,
+        utterance_prefix: str = "",
+        reopen: tuple[str, ...] = (),
     ) -> None:
         self.room_id = room_id
         self.session_id = session_id
@@ -146,11 +149,18 @@ class RoomHub:
         self.limits = limits
         self.layer = get_channel_layer()
         self.channel = ""
-        self.position_bytes = 0  # the speaker's audio so far
+        # Where this hub's audio starts on the session's timeline (later than 0 in a resumed
+        # session), and the speaker's audio since.
+        self.timeline_start_ms = timeline_start_ms
+        self.position_bytes = 0
+        # A resumed session's languages, opened as the hub starts: the speech the page held
+        # while disconnected comes first, before listeners say where they are.
+        self.reopen = reopen
+        self._position_wanted: tuple[int, asyncio.Future] | None = None  # see reached()
         self.activity = asyncio.Event()  # set whenever a stream says something
         # Why the room session must end: the last stream's KrispError, or TakenOver.
         self.failed: asyncio.Future[Exception] = asyncio.get_running_loop().create_future()
-        self.transcript = RoomTranscript()
+        self.transcript = RoomTranscript(utterance_prefix)
         self.streams: dict[str, _Stream] = {}  # open and ready
         self.opening: dict[str, asyncio.Task] = {}
         self.listeners: dict[str, _Listener] = {}  # by channel name
@@ -166,10 +176,12 @@ class RoomHub:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Open the first stream (the language the speaker hears, else the original), then
-        take the floor: listeners learn that the speaker is live and say where they are."""
+        """Open the first stream (the language the speaker hears, else the original) and a
+        resumed session's languages, then take the floor: listeners learn that the speaker
+        is live and say where they are."""
         first = self.hear or events.ORIGINAL
         await self._open(first)
+        await asyncio.gather(*(self._ensure(key) for key in self.reopen if key in self.allowed))
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(events.control_group(self.room_id), self.channel)
         self._control_task = asyncio.create_task(self._control(), name="room-control")
@@ -186,6 +198,20 @@ class RoomHub:
         for state in self.streams.values():
             with contextlib.suppress(KrispError):  # its event task reports why it ended
                 state.stream.send_audio(pcm)
+        wanted = self._position_wanted
+        if wanted is not None and self.position_ms >= wanted[0]:
+            self._position_wanted = None
+            if not wanted[1].done():
+                wanted[1].set_result(None)
+
+    async def reached(self, position_ms: int) -> None:
+        """Return once the speaker's audio has reached ``position_ms`` on the session's
+        timeline (one waiter at a time: a resumed session waiting for its held audio)."""
+        if self.position_ms >= position_ms:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._position_wanted = (position_ms, waiter)
+        await waiter
 
     async def close(self) -> None:
         """Close every stream, tell listeners the speaker stopped, leave the room."""
@@ -217,7 +243,8 @@ class RoomHub:
 
     @property
     def position_ms(self) -> int:
-        return self.position_bytes * 1000 // BYTES_PER_SECOND
+        """Where the speaker's audio is now on the session's timeline."""
+        return self.timeline_start_ms + self.position_bytes * 1000 // BYTES_PER_SECOND
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}

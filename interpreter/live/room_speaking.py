@@ -55,8 +55,8 @@ class RoomSpeaking:
     @classmethod
     async def start(cls, live: LiveSession, request: StartRequest) -> RoomSpeaking:
         """Check ``request`` against the room, take the floor, and create the session's
-        row; a Refusal says what stands in the way. A start that fails after taking the
-        floor gives it up."""
+        row (unless ``live`` resumed one); a Refusal says what stands in the way. A start
+        that fails after taking the floor gives it up."""
         room = await store.room_for_speaker(live.account, request.room_id)
         if room is None:
             raise Refusal("bad_request", protocol.ROOM_UNAVAILABLE)
@@ -73,7 +73,12 @@ class RoomSpeaking:
         await speaking._take_floor(request.take_over)
         try:
             speaking.glossaries = await store.room_glossaries(room, allowed)
-            live.session = await store.create_room_session(live.user, live.account, room, request)
+            if live.session is None:
+                live.session = await store.create_room_session(
+                    live.user, live.account, room, request
+                )
+            else:  # resumed: its earlier segments' languages stay in its record
+                speaking.languages = list(live.session.languages or [])
         except BaseException:
             await asyncio.shield(speaking._give_up_floor())
             raise
@@ -133,6 +138,9 @@ class RoomSpeaking:
                 language_opened=self._language_opened,
             ),
             limits=RoomLimits.from_settings(),
+            timeline_start_ms=live.timeline.base_ms,
+            utterance_prefix="" if live.segment == 1 else f"{live.segment}:",
+            reopen=tuple(self.languages) if live.segment > 1 else (),
         )
 
     def _save_transcript(self, uid, text, spoken, duration_ms, audio_range) -> None:

@@ -30,7 +30,10 @@ class _Placed:
 class RoomTranscript:
     """Maps each stream's utterances onto the session's, one row per thing said."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
+        """``prefix`` goes before every utterance id: a resumed session's later segments
+        must not reuse the ids its earlier ones saved."""
+        self._prefix = prefix
         self._recent: list[_Placed] = []
         self._by_stream: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._waiting: dict[tuple[str, str], str] = {}
@@ -44,7 +47,7 @@ class RoomTranscript:
         new = placed is None
         if new:
             self._count += 1
-            placed = _Placed(f"r{self._count}", start, end)
+            placed = _Placed(f"{self._prefix}r{self._count}", start, end)
             self._recent.append(placed)
             del self._recent[:-RECENT]
         self._by_stream[(stream, service_uid)] = placed.uid

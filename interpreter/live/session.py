@@ -20,6 +20,7 @@ import contextlib
 import enum
 import json
 import logging
+import sys
 from collections import deque
 from datetime import timedelta
 
@@ -311,8 +312,16 @@ class LiveSession:
             if problem:
                 raise Refusal("quota", problem)
             if request.room_id is not None:
+                if resuming is not None:
+                    # Its translated speech is never skipped: the room's listeners hear it.
+                    await self._resume(resuming, request.resume, skip_long_speech=False)
                 self._room = await RoomSpeaking.start(self, request)
-                logger.info("Live session %s started in room %s", self.session.pk, request.room_id)
+                logger.info(
+                    "Live session %s %s in room %s",
+                    self.session.pk,
+                    "resumed" if self.segment > 1 else "started",
+                    request.room_id,
+                )
                 return None
             await self._check_pair(request)
             snapshot = None
@@ -360,10 +369,14 @@ class LiveSession:
         self.session = await asyncio.shield(self._creating)
         return snapshot
 
-    async def _resume(self, session: TranslationSession, resume: ResumeRequest) -> dict | None:
+    async def _resume(
+        self, session: TranslationSession, resume: ResumeRequest, skip_long_speech: bool = True
+    ) -> dict | None:
         """Carry ``session`` on as this connection's; its glossary snapshot, or None when it
         can't be (then a new session starts). A connection still carrying it is asked to let
-        go first, so that its last finals are saved before this one decides where to start."""
+        go first, so that its last finals are saved before this one decides where to start.
+        ``skip_long_speech``: a long catch-up's translated speech is skipped (see
+        ``CATCH_UP_SPEECH_MS``)."""
         released = True
         if session.status == Status.RUNNING:
             answer = await handover.take_over(session.pk)
@@ -377,7 +390,8 @@ class LiveSession:
         self.segment = self.session.segments
         self.audio_in = self.session.audio_in_seconds
         self.audio_out = self.session.audio_out_seconds
-        self.timeline = Timeline.resumed(resume, saved_end, self.CATCH_UP_SPEECH_MS)
+        longest = self.CATCH_UP_SPEECH_MS if skip_long_speech else sys.maxsize
+        self.timeline = Timeline.resumed(resume, saved_end, longest)
         return self.session.glossary_snapshot
 
     @staticmethod
@@ -442,10 +456,13 @@ class LiveSession:
         failed. The hub's streams are the room's; the page gets the spoken text (and the
         language the speaker hears, if any) and how many listen in each language. The hub
         is closed however this ends, its start included (a stream it opened is paid for)."""
+        catching_up = None
         try:
             await hub.start()
             self._stream = hub
             self._pacer = AudioPacer()
+            if self.timeline.catching_up:
+                self._pacer.grant(self.timeline.held_ms() / 1000)
             self._ending = asyncio.get_running_loop().create_future()
             self.state = State.LIVE
             room = self._room.room
@@ -456,6 +473,10 @@ class LiveSession:
                 }
             )
             checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
+            self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
+            await self._handover.start()
+            if self.timeline.catching_up:
+                catching_up = asyncio.create_task(self._room_caught_up(hub), name="room-catch-up")
             limit = settings.LIVE_MAX_SESSION_SECONDS
             done, _ = await asyncio.wait(
                 {hub.failed, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
@@ -477,7 +498,20 @@ class LiveSession:
             await hub.quiet(self._tail_quiet, self._tail_max)
         finally:
             checkpoints.untrack(self.session.pk)
+            if self._handover is not None:
+                await self._handover.stop()
+                self._handover = None
+            if catching_up is not None:
+                catching_up.cancel()
+                await asyncio.gather(catching_up, return_exceptions=True)
             await hub.close()
+
+    async def _room_caught_up(self, hub: RoomHub) -> None:
+        """A resumed room session: tell the page once its held audio has all reached the
+        room's streams. (Its captions aren't replayed: the page kept its own, and the room's
+        streams number theirs apart from the saved ones.)"""
+        await hub.reached(self.timeline.live_edge_ms)
+        await self._send(self.timeline.end_catch_up())
 
     def _end_of_speech(self) -> None:
         """Tell the service the speech is over the only way the protocol allows: a pause.

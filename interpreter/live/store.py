@@ -56,13 +56,15 @@ def resumable_session(
     user: AbstractBaseUser, account: Account, request: StartRequest
 ) -> TranslationSession | None:
     """The session ``request`` asks to resume, if this user may: their own, in this account,
-    for the same languages and voice, and either still running (its connection may be
-    half-open, or its worker gone) or ended by a lost connection within the resume window."""
+    in the same room (or none), for the same languages and voice, and either still running
+    (its connection may be half-open, or its worker gone) or ended by a lost connection
+    within the resume window."""
     resume = request.resume
     session = TranslationSession.objects.filter(
         pk=resume.session_id,
         user=user,
         account=account,
+        room_id=request.room_id,
         source_language=request.source_language,
         target_language=request.target_language,
         voice=request.voice,

@@ -407,7 +407,8 @@ class LiveSession {
       if (ROOM) {
         start.room = ROOM.id;
         if (this.settings.takeOver) start.take_over = true;
-      } else if (this.wasLive && this.sessionId !== null) {
+      }
+      if (this.wasLive && this.sessionId !== null) {
         // Carry on the same saved session, with the audio held meanwhile.
         start.resume = {
           session_id: this.sessionId,

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from interpreter.asgi import application
 from interpreter.live import room_hub
+from interpreter.live.session import LiveSession
 from interpreter.models import TranslationSession, UtteranceTranslation
 from rooms import consumers, events
 from rooms.models import Room
@@ -463,6 +464,107 @@ async def test_a_live_hub_keeps_its_listeners_sure_of_the_speaker_until_it_goes_
     monkeypatch.setattr(room_hub, "SPEAKER_BEAT_SECONDS", 3600)
     lost = await listener.expect("speaker", seconds=3.0)
     assert lost["speaking"] is False and lost["reason"] == "lost"
+
+
+def resume(session_id: int, from_ms: int, held_ms: int) -> dict:
+    return {
+        "session_id": session_id,
+        "from_ms": from_ms,
+        "held_ms": held_ms,
+        "dropped_ms": 0,
+        "gap_ms": 1500,
+        "reason": "connection_lost",
+    }
+
+
+async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_session(
+    timeline, open_browser, alice_cookie, room, listen, monkeypatch
+):
+    monkeypatch.setattr(LiveSession, "TAIL_QUIET_SECONDS", 0.3)
+    speaker = await open_browser(alice_cookie)
+    session_id = (await speaker.start(**speak_start(room)))["session_id"]
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 1})
+    await send(speaker, 0, 5)
+    await spanish.expect("translation", final=True, text="tramas 0-4")
+    await speaker.leave()  # the connection drops
+    await spanish.expect("speaker", speaking=False)
+
+    # The page held what it captured while disconnected: frames 5-9, 100 ms from 100 ms on.
+    again = await open_browser(alice_cookie)
+    ready = await again.start(**speak_start(room, resume=resume(session_id, 100, 100)))
+    assert (ready["session_id"], ready["segment"], ready["resumed"]) == (session_id, 2, True)
+    assert ready["catch_up_speech"] == "played"  # the room's listeners hear it
+    await spanish.expect("speaker", speaking=True)
+    await send(again, 5, 5)  # the held audio, at once: Spanish was reopened for it
+    await again.expect("caught_up")
+    await spanish.expect("translation", final=True, text="tramas 5-9")
+    await send(again, 10, 5)
+    await spanish.expect("translation", final=True, text="tramas 10-14")
+    await again.send({"type": "stop"})
+    await again.expect("ended", status="completed")
+
+    assert await TranslationSession.objects.filter(room=room).acount() == 1
+    row = await TranslationSession.objects.aget(pk=session_id)
+    assert row.segments == 2 and row.languages == ["es-ES"]
+    saved = [u async for u in row.utterances.order_by("audio_start_ms")]
+    assert [u.text for u in saved] == ["frames 0-4", "frames 5-9", "frames 10-14"]
+    assert [u.audio_start_ms // 100 for u in saved] == [0, 1, 2]
+    assert len({u.utterance_id for u in saved}) == 3
+    spoken = UtteranceTranslation.objects.filter(utterance__session=row).order_by(
+        "utterance__audio_start_ms"
+    )
+    assert [t.text async for t in spoken] == ["tramas 0-4", "tramas 5-9", "tramas 10-14"]
+
+
+async def test_a_room_session_still_carried_by_a_half_open_connection_is_handed_over(
+    timeline, open_browser, alice_cookie, room, listen, monkeypatch
+):
+    monkeypatch.setattr(LiveSession, "TAIL_QUIET_SECONDS", 0.3)
+    speaker = await open_browser(alice_cookie)
+    session_id = (await speaker.start(**speak_start(room)))["session_id"]
+    spanish = await listen(room, "es-ES", alice_cookie)
+    await speaker.expect("room_listeners", counts={"es-ES": 1})
+    await send(speaker, 0, 5)
+    await spanish.expect("translation", final=True, text="tramas 0-4")
+
+    # The page lost its connection, but the server hasn't noticed: it still carries it.
+    again = await open_browser(alice_cookie)
+    ready = await again.start(**speak_start(room, resume=resume(session_id, 100, 0)))
+
+    assert (ready["session_id"], ready["segment"]) == (session_id, 2)
+    await speaker.expect("error", code="resumed_elsewhere")
+    await again.expect("room_listeners", counts={"es-ES": 1})
+    await send(again, 5, 5)
+    await spanish.expect("translation", final=True, text="tramas 5-9")
+    await again.send({"type": "stop"})
+    await again.expect("ended", status="completed")
+    row = await TranslationSession.objects.aget(pk=session_id)
+    assert (row.status, row.segments) == (TranslationSession.Status.COMPLETED, 2)
+    assert [u.text async for u in row.utterances.order_by("audio_start_ms")] == [
+        "frames 0-4",
+        "frames 5-9",
+    ]
+
+
+async def test_a_plain_session_never_resumes_a_room_session(
+    timeline, open_browser, alice_cookie, room
+):
+    # The speaker hears Spanish: the same languages and voice as the plain start below.
+    speaker = await open_browser(alice_cookie)
+    started = await speaker.start(**speak_start(room, target_language="es-ES"))
+    session_id = started["session_id"]
+    await speaker.leave()
+
+    page = await open_browser(alice_cookie)
+    ready = await page.start(
+        source_language="en-US",
+        target_language="es-ES",
+        voice="female",
+        resume=resume(session_id, 0, 0),
+    )
+
+    assert ready["session_id"] != session_id and ready["segment"] == 1
 
 
 async def test_a_start_that_fails_after_taking_the_floor_gives_it_up(

@@ -367,6 +367,8 @@ class RoomHub:
         if event.offset_ms is not None:
             start = state.base_ms + event.offset_ms
             audio_range = (start, start + event.duration_ms)
+            # The speaker's page keeps its audio until a final covers it (to resume with).
+            message["audio_start_ms"], message["audio_end_ms"] = audio_range
         if state.key != events.ORIGINAL:
             await self._publish(state, message)
         if self._speaker_stream() is state:

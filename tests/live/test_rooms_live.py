@@ -487,6 +487,9 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     await speaker.expect("room_listeners", counts={"es-ES": 1})
     await send(speaker, 0, 5)
     await spanish.expect("translation", final=True, text="tramas 0-4")
+    # The page learns which audio the final covers: it keeps the rest to resume with.
+    said = await speaker.expect("transcript", final=True, text="frames 0-4")
+    assert (said["audio_start_ms"], said["audio_end_ms"]) == (0, pytest.approx(100, abs=3))
     await speaker.leave()  # the connection drops
     await spanish.expect("speaker", speaking=False)
 
@@ -498,6 +501,8 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     await spanish.expect("speaker", speaking=True)
     await send(again, 5, 5)  # the held audio, at once: Spanish was reopened for it
     await again.expect("caught_up")
+    said = await again.expect("transcript", final=True, text="frames 5-9")
+    assert said["audio_start_ms"] == pytest.approx(100, abs=3)
     await spanish.expect("translation", final=True, text="tramas 5-9")
     await send(again, 10, 5)
     await spanish.expect("translation", final=True, text="tramas 10-14")
@@ -509,7 +514,8 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     assert row.segments == 2 and row.languages == ["es-ES"]
     saved = [u async for u in row.utterances.order_by("audio_start_ms")]
     assert [u.text for u in saved] == ["frames 0-4", "frames 5-9", "frames 10-14"]
-    assert [u.audio_start_ms // 100 for u in saved] == [0, 1, 2]
+    # On the session's timeline, to the peer's millisecond timestamps.
+    assert [round(u.audio_start_ms / 100) for u in saved] == [0, 1, 2]
     assert len({u.utterance_id for u in saved}) == 3
     spoken = UtteranceTranslation.objects.filter(utterance__session=row).order_by(
         "utterance__audio_start_ms"

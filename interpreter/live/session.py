@@ -87,6 +87,8 @@ class LiveSession:
     # Catching up longer than this after a resume, the caught-up speech is skipped (its
     # captions are shown): the meeting has moved on, and the page hears the live speaker.
     CATCH_UP_SPEECH_MS = 5000
+    # See _replay.
+    ROOM_REPLAY_SLACK_MS = 250
 
     def __init__(
         self, socket: AsyncWebsocketConsumer, user: AbstractBaseUser, account: Account
@@ -472,6 +474,8 @@ class LiveSession:
                     "room": {"id": room.pk, "name": room.name, "languages": self._room.allowed},
                 }
             )
+            if self.segment > 1:
+                await self._replay(in_room=True)
             checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
             self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
             await self._handover.start()
@@ -508,8 +512,7 @@ class LiveSession:
 
     async def _room_caught_up(self, hub: RoomHub) -> None:
         """A resumed room session: tell the page once its held audio has all reached the
-        room's streams. (Its captions aren't replayed: the page kept its own, and the room's
-        streams number theirs apart from the saved ones.)"""
+        room's streams."""
         await hub.reached(self.timeline.live_edge_ms)
         await self._send(self.timeline.end_catch_up())
 
@@ -548,10 +551,24 @@ class LiveSession:
             ready.update(self.timeline.ready_fields(settings.LIVE_CATCH_UP_RATE))
         return ready
 
-    async def _replay(self) -> None:
+    async def _replay(self, in_room: bool = False) -> None:
         """Send a resumed page the finals it may have missed: those saved after the point
-        its held audio starts from (it shows each utterance once, by its id)."""
-        utterances = await store.finals_after(self.session, self.timeline.resumed_from_ms)
+        its held audio starts from (it shows each utterance once, by its id).
+
+        A room's page knows its captions by the ids of the room's streams, not the saved
+        ones, so it gets only the finals that start after its held audio does: those it
+        never saw (the old connection's last ones). One it saw may be saved from another
+        stream, whose range differs by a few milliseconds; ``ROOM_REPLAY_SLACK_MS`` allows
+        for that."""
+        position = self.timeline.resumed_from_ms
+        utterances = await store.finals_after(self.session, position)
+        if in_room:
+            earliest = position - self.ROOM_REPLAY_SLACK_MS
+            utterances = [
+                u
+                for u in utterances
+                if u.audio_start_ms is not None and u.audio_start_ms >= earliest
+            ]
         for message in replayed_messages(utterances):
             await self._send(message)
 

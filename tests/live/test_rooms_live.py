@@ -523,6 +523,36 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     assert [t.text async for t in spoken] == ["tramas 0-4", "tramas 5-9", "tramas 10-14"]
 
 
+async def test_a_resumed_room_speakers_page_gets_the_finals_it_missed_and_no_other(
+    timeline, open_browser, alice_cookie, room, monkeypatch
+):
+    monkeypatch.setattr(LiveSession, "TAIL_QUIET_SECONDS", 0.3)
+    speaker = await open_browser(alice_cookie)
+    session_id = (await speaker.start(**speak_start(room)))["session_id"]
+    await send(speaker, 0, 10)
+    await speaker.expect("transcript", final=True, text="frames 0-4")
+    # The connection drops here: "frames 5-9" is saved, but this page never sees it.
+    await speaker.leave()
+
+    async def ended() -> bool:
+        row = await TranslationSession.objects.aget(pk=session_id)
+        return row.status == TranslationSession.Status.COMPLETED
+
+    assert await eventually(ended)
+
+    again = await open_browser(alice_cookie)
+    await again.start(**speak_start(room, resume=resume(session_id, 100, 100)))
+    replayed = await again.expect("transcript", replayed=True)
+
+    assert (replayed["text"], replayed["audio_start_ms"]) == (
+        "frames 5-9",
+        pytest.approx(100, abs=3),
+    )
+    await again.send({"type": "stop"})
+    await again.expect("ended")
+    assert [m["text"] for m in again.messages if m.get("replayed")] == ["frames 5-9"]
+
+
 async def test_a_room_session_still_carried_by_a_half_open_connection_is_handed_over(
     timeline, open_browser, alice_cookie, room, listen, monkeypatch
 ):

@@ -214,7 +214,8 @@ class ListenerConsumer(AsyncWebsocketConsumer):
         if name is not None:
             self._speaker_deadline = time.monotonic() + SPEAKER_SILENT_SECONDS
         if name != self.speaker:
-            await self._tell_speaker(name)
+            reason = events.RECONNECTING if message.get("reason") == events.RECONNECTING else ""
+            await self._tell_speaker(name, reason)
 
     async def room_census(self, message: dict) -> None:
         await self._announce(first=True)

@@ -26,6 +26,7 @@ REFUSED = "room.refused"  # the hub to one listener: its language can't be serve
 PING = "room.speaker_ping"  # a would-be speaker to the hub: is anyone speaking?
 ALIVE = "room.speaker_alive"  # the hub's answer: who
 TAKE_OVER = "room.speaker_take_over"  # the room's owner or an admin takes the floor
+RECONNECTING = "reconnecting"  # why a speaker stopped: their connection dropped
 ORIGINAL = "original"  # the "language" of listeners who want the spoken language only
 
 

@@ -213,8 +213,9 @@ class RoomHub:
         self._position_wanted = (position_ms, waiter)
         await waiter
 
-    async def close(self) -> None:
-        """Close every stream, tell listeners the speaker stopped, leave the room."""
+    async def close(self, reconnecting: bool = False) -> None:
+        """Close every stream, tell listeners the speaker stopped (or, ``reconnecting``,
+        lost the connection and may come back), leave the room."""
         if self._closed:
             return
         self._closed = True
@@ -226,7 +227,10 @@ class RoomHub:
         for key in list(self.streams):
             await self._close_stream(key)
         with contextlib.suppress(Exception):
-            await self._to_listeners({"type": events.SPEAKER, "speaking": False})
+            stopped = {"type": events.SPEAKER, "speaking": False}
+            if reconnecting:
+                stopped["reason"] = events.RECONNECTING
+            await self._to_listeners(stopped)
             await self.layer.group_discard(events.control_group(self.room_id), self.channel)
 
     async def quiet(self, quiet: float, longest: float) -> None:

@@ -508,7 +508,9 @@ class LiveSession:
             if catching_up is not None:
                 catching_up.cancel()
                 await asyncio.gather(catching_up, return_exceptions=True)
-            await hub.close()
+            # A page that lost its connection (or whose server is restarting) may resume, and
+            # one handing over is resuming: listeners are told the speaker is reconnecting.
+            await hub.close(reconnecting=self._resumable or self._handed_over)
 
     async def _room_caught_up(self, hub: RoomHub) -> None:
         """A resumed room session: tell the page once its held audio has all reached the

@@ -77,8 +77,9 @@ function setState(state, text) {
   status.set(state, text);
 }
 
-function waitingText(stopped = false, lost = false) {
-  if (lost) return "The speaker's connection was lost; waiting for them to start again…";
+function waitingText(stopped = false, reason = "") {
+  if (reason === "lost") return "The speaker's connection was lost; waiting for them to start again…";
+  if (reason === "reconnecting") return "The speaker's connection dropped; waiting for them to reconnect…";
   return stopped ? "The speaker stopped; waiting for them to start again…" : "Waiting for the speaker to start…";
 }
 
@@ -125,7 +126,7 @@ function onMessage(event) {
       onSpeaker(message.speaking, message.speaker);
       break;
     case "speaker":
-      onSpeaker(message.speaking, message.speaker, message.reason === "lost");
+      onSpeaker(message.speaking, message.speaker, typeof message.reason === "string" ? message.reason : "");
       break;
     case "backlog":
       for (const event of Array.isArray(message.events) ? message.events : []) caption(event);
@@ -158,14 +159,14 @@ function caption(event) {
   if (shown) stats.captions = board.entries.size;
 }
 
-function onSpeaker(isSpeaking, name, lost = false) {
+function onSpeaker(isSpeaking, name, reason = "") {
   const stopped = speaking && !isSpeaking;
   speaking = Boolean(isSpeaking);
   if (speaking) {
     setState("live", name ? `Live: ${name} is speaking` : "Live");
     status.notice("");
   } else {
-    setState("waiting", waitingText(stopped, lost));
+    setState("waiting", waitingText(stopped, reason));
   }
 }
 

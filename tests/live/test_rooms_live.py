@@ -161,7 +161,8 @@ async def test_listeners_hear_only_their_language_and_the_session_keeps_both(
         assert await spanish.read() is not None
     await speaker.send({"type": "stop"})
     await speaker.expect("ended", status="completed")
-    await spanish.expect("speaker", speaking=False)
+    stopped = await spanish.expect("speaker", speaking=False)
+    assert "reason" not in stopped  # stopped on purpose
 
     assert await targets(timeline) >= {"es-ES", "fr-FR"}
     session = await TranslationSession.objects.aget(room=room)
@@ -491,7 +492,7 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     said = await speaker.expect("transcript", final=True, text="frames 0-4")
     assert (said["audio_start_ms"], said["audio_end_ms"]) == (0, pytest.approx(100, abs=3))
     await speaker.leave()  # the connection drops
-    await spanish.expect("speaker", speaking=False)
+    await spanish.expect("speaker", speaking=False, reason="reconnecting")
 
     # The page held what it captured while disconnected: frames 5-9, 100 ms from 100 ms on.
     again = await open_browser(alice_cookie)

@@ -414,44 +414,19 @@ class LiveSession:
     async def _relay(self, stream: KrispStream) -> None:
         """Relay until the session should end; raises what ended it, if it failed."""
         stream.deliver_audio(self._forward_audio)  # before any await: the stream just opened
-        loop = asyncio.get_running_loop()
-        self._stream = stream
-        self._pacer = AudioPacer()
-        if self.timeline.catching_up:
-            # The held audio may come faster than real time, as fast as the page sends it.
-            self._pacer.grant(self.timeline.held_ms() / 1000)
-        self._ending = loop.create_future()
-        self.state = State.LIVE
-        await self._send(self._ready_message())
-        if self.segment > 1:
-            await self._replay()
-        events = asyncio.create_task(self._forward_events(stream), name="live-events")
-        checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
-        self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
-        await self._handover.start()
+        events = None
         try:
-            limit = settings.LIVE_MAX_SESSION_SECONDS
-            done, _ = await asyncio.wait(
-                {events, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
-            )
-            if events in done:
+            await self._go_live(stream)
+            events = asyncio.create_task(self._forward_events(stream), name="live-events")
+            if await self._until_the_end(events):
                 events.result()  # raises the service's error; a clean end just ends
                 return
-            if self._ending in done:
-                refusal = self._ending.result()
-                if refusal is not None:
-                    raise refusal
-            else:
-                self._request_end(None)
-                await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
-            self._end_of_speech()
             await self._collect_tail(events)
         finally:
-            checkpoints.untrack(self.session.pk)  # before _finish writes the final counters
-            await self._handover.stop()
-            self._handover = None  # it holds a method of this session: no cycle left behind
-            events.cancel()
-            await asyncio.gather(events, return_exceptions=True)
+            await self._leave_live()
+            if events is not None:
+                events.cancel()
+                await asyncio.gather(events, return_exceptions=True)
 
     async def _relay_room(self, hub: RoomHub) -> None:
         """Speak into a room until the session should end; raises what ended it, if it
@@ -461,56 +436,75 @@ class LiveSession:
         catching_up = None
         try:
             await hub.start()
-            self._stream = hub
-            self._pacer = AudioPacer()
-            if self.timeline.catching_up:
-                self._pacer.grant(self.timeline.held_ms() / 1000)
-            self._ending = asyncio.get_running_loop().create_future()
-            self.state = State.LIVE
             room = self._room.room
-            await self._send(
-                {
-                    **self._ready_message(),
-                    "room": {"id": room.pk, "name": room.name, "languages": self._room.allowed},
-                }
-            )
-            if self.segment > 1:
-                await self._replay(in_room=True)
-            checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
-            self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
-            await self._handover.start()
+            about = {"id": room.pk, "name": room.name, "languages": self._room.allowed}
+            await self._go_live(hub, {"room": about}, in_room=True)
             if self.timeline.catching_up:
                 catching_up = asyncio.create_task(self._room_caught_up(hub), name="room-catch-up")
-            limit = settings.LIVE_MAX_SESSION_SECONDS
-            done, _ = await asyncio.wait(
-                {hub.failed, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
-            )
-            if hub.failed in done:
+            if await self._until_the_end(hub.failed):
                 error = hub.failed.result()
                 if isinstance(error, TakenOver):
                     raise Refusal("taken_over", protocol.taken_over(error.name))
                 raise error
-            if self._ending in done:
-                refusal = self._ending.result()
-                if refusal is not None:
-                    raise refusal
-            else:
-                self._request_end(None)
-                await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
-            # The finals of audio already sent: until the streams are quiet, within a bound.
-            self._end_of_speech()
             await hub.quiet(self._tail_quiet, self._tail_max)
         finally:
-            checkpoints.untrack(self.session.pk)
-            if self._handover is not None:
-                await self._handover.stop()
-                self._handover = None
+            await self._leave_live()
             if catching_up is not None:
                 catching_up.cancel()
                 await asyncio.gather(catching_up, return_exceptions=True)
             # A page that lost its connection (or whose server is restarting) may resume, and
             # one handing over is resuming: listeners are told the speaker is reconnecting.
             await hub.close(reconnecting=self._resumable or self._handed_over)
+
+    async def _go_live(
+        self, stream: KrispStream | RoomHub, ready: dict | None = None, in_room: bool = False
+    ) -> None:
+        """The stream is open: take the page's audio, tell it ``ready`` (with ``ready``'s
+        fields), replay what a resumed page missed, and start saving counters and answering
+        a connection that resumes this session."""
+        self._stream = stream
+        self._pacer = AudioPacer()
+        if self.timeline.catching_up:
+            # The held audio may come faster than real time, as fast as the page sends it.
+            self._pacer.grant(self.timeline.held_ms() / 1000)
+        self._ending = asyncio.get_running_loop().create_future()
+        self.state = State.LIVE
+        await self._send({**self._ready_message(), **(ready or {})})
+        if self.segment > 1:
+            await self._replay(in_room)
+        checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))
+        self._handover = handover.HandoverListener(self.session.pk, self._hand_over)
+        await self._handover.start()
+
+    async def _until_the_end(self, failed: asyncio.Future) -> bool:
+        """Wait until the live phase ends: True when ``failed`` (the stream's side) ended
+        it; otherwise the page stopped or left, or the length limit came (the page is told),
+        and the stream is sent the pause that ends the last utterance. A fatal refusal
+        (too fast, the server restarting) is raised."""
+        limit = settings.LIVE_MAX_SESSION_SECONDS
+        done, _ = await asyncio.wait(
+            {failed, self._ending}, timeout=limit, return_when=asyncio.FIRST_COMPLETED
+        )
+        if failed in done:
+            return True
+        if self._ending in done:
+            refusal = self._ending.result()
+            if refusal is not None:
+                raise refusal
+        else:
+            self._request_end(None)
+            await self._send(error_event("too_long", protocol.too_long(limit), fatal=False))
+        self._end_of_speech()
+        return False
+
+    async def _leave_live(self) -> None:
+        """Stop saving counters (before ``_finish`` writes the final ones) and answering
+        resuming connections."""
+        if self.session is not None:
+            checkpoints.untrack(self.session.pk)
+        if self._handover is not None:
+            await self._handover.stop()
+            self._handover = None  # it holds a method of this session: no cycle left behind
 
     async def _room_caught_up(self, hub: RoomHub) -> None:
         """A resumed room session: tell the page once its held audio has all reached the

@@ -457,11 +457,11 @@ class LiveSession:
             await hub.close(reconnecting=self._resumable or self._handed_over)
 
     async def _go_live(
-        self, stream: KrispStream | RoomHub, ready: dict | None = None, in_room: bool = False
+        self, stream: KrispStream | RoomHub, more_ready: dict | None = None, in_room: bool = False
     ) -> None:
-        """The stream is open: take the page's audio, tell it ``ready`` (with ``ready``'s
-        fields), replay what a resumed page missed, and start saving counters and answering
-        a connection that resumes this session."""
+        """The stream is open: take the page's audio, send the page ``ready`` (with the
+        fields of ``more_ready``), replay what a resumed page missed, and start saving
+        counters and answering a connection that resumes this session."""
         self._stream = stream
         self._pacer = AudioPacer()
         if self.timeline.catching_up:
@@ -469,7 +469,7 @@ class LiveSession:
             self._pacer.grant(self.timeline.held_ms() / 1000)
         self._ending = asyncio.get_running_loop().create_future()
         self.state = State.LIVE
-        await self._send({**self._ready_message(), **(ready or {})})
+        await self._send({**self._ready_message(), **(more_ready or {})})
         if self.segment > 1:
             await self._replay(in_room)
         checkpoints.track(self.session.pk, lambda: (self.audio_in, self.audio_out))

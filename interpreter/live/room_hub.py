@@ -251,9 +251,12 @@ class RoomHub:
         return self.timeline_start_ms + self.position_bytes * 1000 // BYTES_PER_SECOND
 
     def counts(self) -> dict[str, int]:
+        """Listeners per language, counting only those who hear: a listener whose language's
+        stream is still opening (or was lost and is being reopened) is not yet counted."""
         found: dict[str, int] = {}
         for listener in self.listeners.values():
-            found[listener.language] = found.get(listener.language, 0) + 1
+            if listener.language == events.ORIGINAL or listener.language in self.streams:
+                found[listener.language] = found.get(listener.language, 0) + 1
         return found
 
     # ------------------------------------------------------------------ streams

@@ -501,9 +501,10 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
     assert ready["catch_up_speech"] == "played"  # the room's listeners hear it
     await spanish.expect("speaker", speaking=True)
     await send(again, 5, 5)  # the held audio, at once: Spanish was reopened for it
-    await again.expect("caught_up")
     said = await again.expect("transcript", final=True, text="frames 5-9")
     assert said["audio_start_ms"] == pytest.approx(100, abs=3)
+    if not [m for m in again.messages if m["type"] == "caught_up"]:  # (either may come first)
+        await again.expect("caught_up")
     await spanish.expect("translation", final=True, text="tramas 5-9")
     await send(again, 10, 5)
     await spanish.expect("translation", final=True, text="tramas 10-14")

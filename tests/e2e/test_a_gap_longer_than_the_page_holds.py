@@ -12,19 +12,15 @@ import time
 
 import pytest
 
-from .chromium import CHROMIUM, chromium_page
-from .clips import CLIP, microphone_clip
+from .chromium import chromium_page
+from .clips import microphone_clip
+from .marks import CHROMIUM_WITH_SPEECH
 from .stack import running_stack
 from .test_resuming_a_session import Sockets, live_again_after, start_reading
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 
 @pytest.fixture(scope="module")

@@ -18,17 +18,13 @@ import pytest
 from localvt.keys import DEV_API_KEY
 from localvt.server import LocalVT, ServerOptions
 
-from .chromium import CHROMIUM, chromium_page
-from .clips import CLIP, microphone_clip
+from .chromium import chromium_page
+from .clips import microphone_clip
+from .marks import CHROMIUM_WITH_SPEECH
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 # What the SDK does (src/translation-api.ts, src/websocket-transport.ts), without the SDK.
 SCRIPT = """

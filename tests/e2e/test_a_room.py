@@ -14,17 +14,13 @@ import re
 import pytest
 
 from .chromium import CHROMIUM, launch_args
-from .clips import CLIP, microphone_clip
+from .clips import microphone_clip
+from .marks import CHROMIUM_WITH_SPEECH
 from .test_interpreting_in_a_browser import sign_in, wait_until
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 
 @pytest.fixture

@@ -12,29 +12,16 @@ from __future__ import annotations
 import pytest
 
 from .chromium import CHROMIUM, launch_args
-from .clips import CLIP, microphone_clip
-from .firefox import firefox_page, missing_requirements
-from .pulse import missing_tools, virtual_microphone
+from .clips import microphone_clip
+from .firefox import firefox_page
+from .marks import FIREFOX_WITH_SPEECH, NEEDS_CHROMIUM
+from .pulse import virtual_microphone
 from .test_a_room import create_room
 from .test_interpreting_in_a_browser import sign_in
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-MISSING_FIREFOX = missing_requirements()
-MISSING_PULSE = missing_tools()
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(MISSING_FIREFOX is not None, reason=str(MISSING_FIREFOX)),
-    pytest.mark.skipif(
-        bool(MISSING_PULSE),
-        reason=f"PulseAudio is not installed (missing {', '.join(MISSING_PULSE)}: "
-        "apt-get install pulseaudio pulseaudio-utils)",
-    ),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = [*FIREFOX_WITH_SPEECH, NEEDS_CHROMIUM]
 
 STATE = "#live-state"
 

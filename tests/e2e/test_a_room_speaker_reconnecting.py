@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import pytest
 
-from .chromium import CHROMIUM, chromium_page
-from .clips import CLIP, assert_read_once_in_order, reading_clip
+from .chromium import chromium_page
+from .clips import assert_read_once_in_order, reading_clip
+from .marks import CHROMIUM_WITH_SPEECH
 from .test_a_room import create_room
 from .test_interpreting_in_a_browser import sign_in
 from .test_resuming_a_session import Sockets, live_again_after
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 GAP_SECONDS = 3
 

@@ -18,7 +18,8 @@ import pytest
 from krisp.errors import KrispConnectionError
 
 from .chromium import CHROMIUM, launch_args, when_started
-from .clips import CLIP, microphone_clip
+from .clips import microphone_clip
+from .marks import CHROMIUM_WITH_SPEECH
 from .scripted_live import LINES, answer_with_captions
 from .stack import PASSWORD, ROOT
 
@@ -29,10 +30,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SERVICE_FAILED = KrispConnectionError.user_message
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
+    *CHROMIUM_WITH_SPEECH,
     pytest.mark.skipif(
         not AXE.exists(), reason="axe-core is not installed (run `npm ci` for node_modules)"
     ),

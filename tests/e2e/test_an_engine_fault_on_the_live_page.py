@@ -13,18 +13,14 @@ import pytest
 
 from interpreter.live.protocol import ENGINE_FAULT
 
-from .chromium import CHROMIUM, chromium_page, when_started
-from .clips import CLIP, microphone_clip
+from .chromium import chromium_page, when_started
+from .clips import microphone_clip
+from .marks import CHROMIUM_WITH_SPEECH
 from .test_interpreting_in_a_browser import sign_in
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 READY = {"type": "ready", "session_id": 1}
 FAULT = {"type": "error", "code": "service_unavailable", "message": ENGINE_FAULT, "fatal": False}

@@ -13,25 +13,13 @@ import time
 
 import pytest
 
-from .clips import CLIP, assert_read_once_in_order, microphone_clip, reading_clip
-from .firefox import FirefoxPage, firefox_page, missing_requirements
-from .pulse import missing_tools, virtual_microphone
+from .clips import assert_read_once_in_order, microphone_clip, reading_clip
+from .firefox import FirefoxPage, firefox_page
+from .marks import FIREFOX_WITH_SPEECH
+from .pulse import virtual_microphone
 from .stack import PASSWORD, Stack
 
-MISSING_FIREFOX = missing_requirements()
-MISSING_PULSE = missing_tools()
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(MISSING_FIREFOX is not None, reason=str(MISSING_FIREFOX)),
-    pytest.mark.skipif(
-        bool(MISSING_PULSE),
-        reason=f"PulseAudio is not installed (missing {', '.join(MISSING_PULSE)}: "
-        "apt-get install pulseaudio pulseaudio-utils)",
-    ),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = FIREFOX_WITH_SPEECH
 
 STATE = "document.getElementById('live-root').dataset.state"
 LEVEL = "document.getElementById('input-level').value"

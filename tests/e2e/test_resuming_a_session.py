@@ -19,18 +19,14 @@ import pytest
 
 from interpreter.live.protocol import SERVER_RESTARTING, SERVER_RESTARTING_CLOSE
 
-from .chromium import CHROMIUM, chromium_page, when_started
-from .clips import CLIP, assert_read_once_in_order, microphone_clip, reading_clip, words_recovered
+from .chromium import chromium_page, when_started
+from .clips import assert_read_once_in_order, microphone_clip, reading_clip, words_recovered
+from .marks import CHROMIUM_WITH_SPEECH
 from .test_interpreting_in_a_browser import sign_in
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.models,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(not CLIP.exists(), reason="pocketsphinx-testdata is not installed"),
-]
+pytestmark = CHROMIUM_WITH_SPEECH
 
 STATE = "document.getElementById('live-root').dataset.state"
 # Gaps the cut tests make; RESUME_GAPS=1,5,20 measures others (docs/reliability.md).

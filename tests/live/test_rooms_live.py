@@ -29,6 +29,7 @@ from tests import fakekrisp
 from tests.fakekrisp import labelled_frames
 
 from .conftest import ORIGIN, eventually, session_cookie
+from .test_resuming_a_session import resume
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -467,17 +468,6 @@ async def test_a_live_hub_keeps_its_listeners_sure_of_the_speaker_until_it_goes_
     assert lost["speaking"] is False and lost["reason"] == "lost"
 
 
-def resume(session_id: int, from_ms: int, held_ms: int) -> dict:
-    return {
-        "session_id": session_id,
-        "from_ms": from_ms,
-        "held_ms": held_ms,
-        "dropped_ms": 0,
-        "gap_ms": 1500,
-        "reason": "connection_lost",
-    }
-
-
 async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_session(
     timeline, open_browser, alice_cookie, room, listen, monkeypatch
 ):
@@ -496,7 +486,7 @@ async def test_a_speaker_who_lost_the_connection_carries_on_the_same_room_sessio
 
     # The page held what it captured while disconnected: frames 5-9, 100 ms from 100 ms on.
     again = await open_browser(alice_cookie)
-    ready = await again.start(**speak_start(room, resume=resume(session_id, 100, 100)))
+    ready = await again.start(**speak_start(room, **resume(session_id, 100, 100)))
     assert (ready["session_id"], ready["segment"], ready["resumed"]) == (session_id, 2, True)
     assert ready["catch_up_speech"] == "played"  # the room's listeners hear it
     await spanish.expect("speaker", speaking=True)
@@ -543,7 +533,7 @@ async def test_a_resumed_room_speakers_page_gets_the_finals_it_missed_and_no_oth
     assert await eventually(ended)
 
     again = await open_browser(alice_cookie)
-    await again.start(**speak_start(room, resume=resume(session_id, 100, 100)))
+    await again.start(**speak_start(room, **resume(session_id, 100, 100)))
     replayed = await again.expect("transcript", replayed=True)
 
     assert (replayed["text"], replayed["audio_start_ms"]) == (
@@ -568,7 +558,7 @@ async def test_a_room_session_still_carried_by_a_half_open_connection_is_handed_
 
     # The page lost its connection, but the server hasn't noticed: it still carries it.
     again = await open_browser(alice_cookie)
-    ready = await again.start(**speak_start(room, resume=resume(session_id, 100, 0)))
+    ready = await again.start(**speak_start(room, **resume(session_id, 100, 0)))
 
     assert (ready["session_id"], ready["segment"]) == (session_id, 2)
     await speaker.expect("error", code="resumed_elsewhere")
@@ -599,7 +589,7 @@ async def test_a_plain_session_never_resumes_a_room_session(
         source_language="en-US",
         target_language="es-ES",
         voice="female",
-        resume=resume(session_id, 0, 0),
+        **resume(session_id, 0, 0),
     )
 
     assert ready["session_id"] != session_id and ready["segment"] == 1

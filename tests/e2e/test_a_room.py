@@ -119,3 +119,23 @@ def test_a_speaker_is_heard_by_a_member_in_spanish_and_a_guest_in_french(browser
         session_id,
     )
     assert {language for (language,) in saved} == {"es-ES", "fr-FR"}
+
+
+def test_a_listener_is_told_when_the_speakers_worker_has_died(browser, stack):
+    organiser = browser()
+    sign_in(organiser, stack)
+    room_id, token = create_room(organiser, stack, "Orphaned hall")
+    # The database still names a speaker, but no worker carries them any more.
+    stack.query(
+        "UPDATE rooms_room SET speaker_id = (SELECT id FROM auth_user WHERE username = ?), "
+        "speaking_since = CURRENT_TIMESTAMP WHERE id = ?",
+        stack.username,
+        room_id,
+    )
+
+    guest = browser()
+    guest.goto(f"/r/{token}/?language=es-ES")
+
+    sync_api.expect(guest.locator("#live-state")).to_contain_text(
+        "The speaker's connection was lost", timeout=10_000
+    )

@@ -108,13 +108,18 @@ def bob_client(client, bob):
     return client
 
 
+def signed_in_as_staff(client, user):
+    """``client`` signed in as ``user``, given Django's staff flag (the admin's door)."""
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def staff_alice_client(client, alice):
     """alice (alpha's owner) signed in with Django's staff flag as well."""
-    alice.is_staff = True
-    alice.save(update_fields=["is_staff"])
-    client.force_login(alice)
-    return client
+    return signed_in_as_staff(client, alice)
 
 
 T0 = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from glossaries.models import DictionaryEntry, Glossary, VocabularyTerm
+from tests.conftest import signed_in_as_staff
 from tests.fakekrisp import API_KEY, FakeKrisp
 
 
@@ -65,10 +66,7 @@ def make_glossary(db):
 
 @pytest.fixture
 def staff_bob_client(client, bob):
-    bob.is_staff = True
-    bob.save(update_fields=["is_staff"])
-    client.force_login(bob)
-    return client
+    return signed_in_as_staff(client, bob)
 
 
 @pytest.fixture
